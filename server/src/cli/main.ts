@@ -1,0 +1,183 @@
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { analyze, applyEdits, toJson, type Diagnostic } from '../engine/index.ts';
+import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
+
+/** Where the CLI writes; tests hand in their own. */
+export interface Output {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const stdio: Output = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+};
+
+const VERSION = '0.1.0';
+
+const HELP = `fenjie ${VERSION} —— 任务分解表（.fj.md）的检查与导出
+
+用法：
+  fenjie check 路径… [--format text|json] [--fix]
+      检查文档；路径可以是文件或文件夹（检查其中所有 .fj.md 文档）。
+      --format  输出格式：text（默认，每行“文件:行:列: 级别 代码 说明”）或 json
+      --fix     自动修正可以安全修正的问题（半角标点、编号等），写回原文件
+  fenjie export 文件 --to json [-o 输出文件]
+      导出文档内容；不加 -o 时输出到屏幕。
+  fenjie --help | --version
+
+退出码：0 没有错误；1 有错误；2 用法或文件读写问题。
+`;
+
+const SEVERITY_ZH: Record<Diagnostic['severity'], string> = { error: '错误', warning: '警告', information: '提示' };
+
+export async function main(argv: string[], io: Output = stdio): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'check':
+        return check(rest, io);
+      case 'export':
+        return exportCommand(rest, io);
+      case '--version':
+      case '-v':
+        io.out(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`fenjie：未知的命令“${command}”。可用的命令：check、export。运行 fenjie --help 查看用法。\n`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UserError) {
+      io.err(`fenjie：${e.message}\n`);
+      return 2;
+    }
+    // Anything else is a fault of fenjie itself: say so in one line, without a stack trace.
+    io.err(`fenjie：内部错误（${e instanceof Error ? e.message : String(e)}）。请将此信息和文档一并报告给维护者。\n`);
+    return 2;
+  }
+}
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, unknown>; positionals: string[] } {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /'(-{1,2}[^']*)'/.exec(msg);
+    throw new UserError(m ? `无法识别的参数“${m[1]}”。运行 fenjie --help 查看用法。` : `参数有误。运行 fenjie --help 查看用法。`);
+  }
+}
+
+function display(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+interface Finding extends Diagnostic {
+  file: string;
+}
+
+function check(args: string[], io: Output): number {
+  const { values, positionals } = parse(args, { format: { type: 'string', default: 'text' }, fix: { type: 'boolean', default: false } });
+  const format = values['format'];
+  if (format !== 'text' && format !== 'json') throw new UserError(`--format 只能是 text 或 json，而不是“${String(format)}”。`);
+  if (positionals.length === 0) throw new UserError('请指定要检查的文件或文件夹，例如：fenjie check examples/');
+  const { files, problems } = collectDocuments(positionals);
+  let ioTrouble = problems.length > 0;
+  for (const p of problems) io.err(`fenjie：${p}\n`);
+  const findings: Finding[] = [];
+  const seenDirectories = new Set<string>();
+  let fixed = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readDocument(file);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      io.err(`fenjie：${e.message}\n`);
+      ioTrouble = true;
+      continue;
+    }
+    let result = analyze(text, { file, host: nodeHost });
+    if (values['fix']) {
+      const before = text;
+      // Fixes may meet (a fixed number shifts nothing, but be safe): apply, re-check, repeat.
+      for (let round = 0; round < 10; round++) {
+        const edits = result.diagnostics.flatMap((d) => d.fixes?.find((f) => f.preferred)?.edits ?? []);
+        if (!edits.length) break;
+        const next = applyEdits(text, edits);
+        if (next === text) break;
+        fixed += edits.length;
+        text = next;
+        result = analyze(text, { file, host: nodeHost });
+      }
+      if (text !== before) {
+        try {
+          writeFileAtomic(file, text);
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          io.err(`fenjie：${e.message}\n`);
+          ioTrouble = true;
+        }
+      }
+    }
+    for (const d of result.diagnostics) findings.push({ ...d, file });
+    const dir = result.directoryFindings;
+    if (dir && !seenDirectories.has(dir.file)) {
+      seenDirectories.add(dir.file);
+      for (const d of dir.diagnostics) findings.push({ ...d, file: dir.file });
+    }
+  }
+  if (format === 'json') {
+    const rows = findings.map((d) => ({
+      file: display(d.file),
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+    }));
+    io.out(JSON.stringify(rows, null, 2) + '\n');
+  } else {
+    for (const d of findings) {
+      io.out(`${display(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY_ZH[d.severity]} ${d.code} ${d.message}\n`);
+    }
+  }
+  const errors = findings.filter((d) => d.severity === 'error').length;
+  const warnings = findings.filter((d) => d.severity === 'warning').length;
+  if (format === 'text') {
+    const checked = files.length;
+    io.err(`共检查 ${checked} 个文档：错误 ${errors} 个，警告 ${warnings} 个${values['fix'] ? `，已自动修正 ${fixed} 处` : ''}。\n`);
+  }
+  if (ioTrouble) return 2;
+  return errors > 0 ? 1 : 0;
+}
+
+function exportCommand(args: string[], io: Output): number {
+  const { values, positionals } = parse(args, { to: { type: 'string' }, output: { type: 'string', short: 'o' } });
+  if (positionals.length !== 1) throw new UserError('请指定一个要导出的文档，例如：fenjie export 通知.fj.md --to json');
+  const to = values['to'];
+  if (to === undefined) throw new UserError('请用 --to 指定导出格式，例如 --to json。');
+  if (to !== 'json') throw new UserError(`不支持的导出格式“${String(to)}”。可用的格式：json。`);
+  const file = positionals[0] as string;
+  const text = readDocument(file);
+  const result = analyze(text, { file, host: nodeHost });
+  const json = JSON.stringify(toJson(result.model), null, 2) + '\n';
+  const out = values['output'];
+  if (typeof out === 'string') {
+    writeFileAtomic(out, json, file);
+    io.err(`已导出到 ${display(out)}。\n`);
+  } else {
+    io.out(json);
+  }
+  return 0;
+}

@@ -1,0 +1,17 @@
+/**
+ * The fenjie dialect engine: parse → model → rules. It knows nothing of LSP or VS Code
+ * and reads no file by itself; callers hand it text and an EngineHost.
+ */
+export * from './types.ts';
+export { analyze, checkModel, runRules, directorySearchPath, loadDirectory, directoryDiagnostics, MAX_DOCUMENT_LENGTH } from './analyze.ts';
+export type { Analysis, AnalyzeOptions, EngineHost, DirectoryFindings } from './analyze.ts';
+export { buildModel } from './model.ts';
+export type { DocumentModel, Task, Breakdown, Category, UnitRef, FieldOccurrence, Deadline } from './model.ts';
+export { Directory, DIRECTORY_FILE } from './directory.ts';
+export { linkModel } from './link.ts';
+export { RULES, cnDate } from './rules.ts';
+export { LineIndex, applyEdits } from './text.ts';
+export { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER } from './fields.ts';
+export { parseDeadline, suggestDeadline, ACCEPTED_DEADLINE_FORMS } from './deadline.ts';
+export { META_KEYS } from './frontmatter.ts';
+export { toJson } from './json.ts';

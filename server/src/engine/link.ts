@@ -1,0 +1,73 @@
+import type { Directory } from './directory.ts';
+import type { DocumentModel, FieldOccurrence, Task, UnitRef } from './model.ts';
+import { splitUnits, isCollectiveByForm } from './units.ts';
+import { parseDeadline } from './deadline.ts';
+import { effectiveYear } from './frontmatter.ts';
+
+/**
+ * Gives each task its units and deadline: splits the unit fields (directory names first),
+ * resolves aliases and collective names, and resolves the deadline with the document's year.
+ * Runs again, cheaply, whenever the directory changes; the parse is not repeated.
+ */
+export function linkModel(model: DocumentModel, directory: Directory | undefined): void {
+  const year = effectiveYear(model.meta);
+  for (const bd of model.breakdowns) {
+    for (const task of bd.tasks) linkTask(model.text, task, directory, year);
+  }
+}
+
+function linkTask(text: string, task: Task, directory: Directory | undefined, year: number | undefined): void {
+  task.lead = [];
+  task.responsible = [];
+  task.cooperating = [];
+  delete task.deadline;
+  delete task.note;
+  for (const f of task.fields) {
+    switch (f.key) {
+      case 'lead':
+      case 'responsible':
+      case 'cooperating':
+        for (const tok of splitUnits(text, f.valueStart, f.valueEnd, directory)) {
+          const role = f.key === 'responsible' && tok.leads ? 'lead' : f.key;
+          const ref = makeRef(tok.name, tok.start, tok.end, role, f, directory);
+          ref.leadInResponsible = f.key === 'responsible' && tok.leads;
+          task[role].push(ref);
+        }
+        break;
+      case 'deadline':
+        // The first 完成时限 counts; a second one is reported by the rules.
+        if (!task.deadline && f.value) {
+          const { start, end } = trimmed(text, f.valueStart, f.valueEnd);
+          const value = text.slice(start, end);
+          const parsed = parseDeadline(value, year);
+          task.deadline = { text: value, start, end, field: f, ...(parsed ? { parsed } : {}) };
+        }
+        break;
+      case 'note':
+        task.note = task.note ? `${task.note}；${f.value}` : f.value;
+        break;
+    }
+  }
+}
+
+function trimmed(text: string, start: number, end: number): { start: number; end: number } {
+  while (start < end && /[\s\u3000]/.test(text[start] as string)) start++;
+  while (end > start && /[\s\u3000]/.test(text[end - 1] as string)) end--;
+  return { start, end };
+}
+
+function makeRef(name: string, start: number, end: number, role: UnitRef['role'], field: FieldOccurrence, directory: Directory | undefined): UnitRef {
+  const hit = directory?.lookup(name);
+  const collective = hit?.kind === 'collective' || isCollectiveByForm(name);
+  return {
+    name,
+    start,
+    end,
+    role,
+    leadInResponsible: false,
+    field,
+    collective,
+    canonical: directory ? directory.canonical(name) : name,
+    ...(hit ? { known: hit.kind } : collective ? { known: 'collective' as const } : {}),
+  };
+}
