@@ -1,0 +1,96 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from './helpers.ts';
+
+const BIN = path.join(ROOT, 'server', 'bin', 'fenjie.js');
+
+function fenjie(args: string[], cwd = ROOT): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+let tmp: string;
+before(() => {
+  // The CLI runs from its bundle, as after `npm ci`.
+  assert.ok(fs.existsSync(path.join(ROOT, 'out', 'cli.cjs')), 'run `npm run build` first');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fenjie-cli-'));
+  fs.mkdirSync(path.join(tmp, '.git'));
+});
+
+test('check examples/: one line per finding, a summary, exit 1 for errors', () => {
+  const r = fenjie(['check', 'examples/']);
+  assert.equal(r.code, 1);
+  const lines = r.out.trim().split('\n');
+  assert.equal(lines.length, 35);
+  assert.match(lines[0]!, /^examples\/changchun-2020\/通知\.fj\.md:34:4: 错误 missing-lead 任务缺少牵头单位。/);
+  assert.match(r.err, /共检查 3 个文档：错误 35 个，警告 0 个。/);
+});
+
+test('check --format json gives the documented fields, 1-based', () => {
+  const r = fenjie(['check', 'examples/changchun-2020/通知.fj.md', '--format', 'json']);
+  assert.equal(r.code, 1);
+  const rows = JSON.parse(r.out) as Record<string, unknown>[];
+  assert.equal(rows.length, 11);
+  assert.deepEqual(Object.keys(rows[0]!).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+  assert.deepEqual([rows[0]!['line'], rows[0]!['column'], rows[0]!['severity'], rows[0]!['code']], [34, 4, 'error', 'missing-lead']);
+});
+
+test('a clean document exits 0; a folder is searched for *.fj.md', () => {
+  const dir = path.join(tmp, 'clean');
+  fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'sub', 'a.fj.md'), '- 任务。（牵头单位：财政局；完成时限：长期坚持）\n');
+  fs.writeFileSync(path.join(dir, 'notes.md'), '- 不是 fenjie 文档\n');
+  const r = fenjie(['check', dir]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, '');
+  assert.match(r.err, /共检查 1 个文档：错误 0 个，警告 0 个。/);
+});
+
+test('check --fix writes the safe fixes back and reports what is left', () => {
+  const file = path.join(tmp, 'fix.fj.md');
+  fs.writeFileSync(file, '## 一、甲\n\n1. 任务一,写错了标点。\n   - 牵头单位:财政局\n   - 完成时限：12月底前\n3. 任务二。\n\n## 三、乙\n');
+  const r = fenjie(['check', '--fix', file]);
+  assert.equal(fs.readFileSync(file, 'utf8'), '## 一、甲\n\n1. 任务一，写错了标点。\n   - 牵头单位：财政局\n   - 完成时限：12月底前\n2. 任务二。\n\n## 二、乙\n');
+  assert.equal(r.code, 1); // task two still has no lead and no deadline
+  assert.deepEqual(r.out.trim().split('\n').map((l) => l.split(' ')[2]), ['missing-lead', 'missing-deadline']);
+  assert.match(r.err, /已自动修正 4 处/);
+});
+
+test('export --to json prints the model; -o writes a file and never the source', () => {
+  const r = fenjie(['export', 'examples/changji-2020/工作要点.fj.md', '--to', 'json']);
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out);
+  assert.equal(doc.breakdowns[0].tasks.length, 31);
+  const out = path.join(tmp, 'out.json');
+  const w = fenjie(['export', 'examples/changji-2020/工作要点.fj.md', '--to', 'json', '-o', out]);
+  assert.equal(w.code, 0, w.err);
+  assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')), doc);
+
+  const src = path.join(tmp, 'src.fj.md');
+  fs.writeFileSync(src, '- 任务\n');
+  const same = fenjie(['export', src, '--to', 'json', '-o', src]);
+  assert.equal(same.code, 2);
+  assert.match(same.err, /不会覆盖源文档/);
+  assert.equal(fs.readFileSync(src, 'utf8'), '- 任务\n');
+});
+
+test('usage and I/O trouble exit 2 with one plain line', () => {
+  for (const args of [['check'], ['check', path.join(tmp, 'nope.fj.md')], ['check', '--format', 'xml', 'examples/'], ['export', 'examples/changji-2020/工作要点.fj.md', '--to', 'pdf'], ['frobnicate'], ['check', '--bogus', 'examples/']]) {
+    const r = fenjie(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /^fenjie：.+\n/, args.join(' '));
+    assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+  }
+  const bin = path.join(tmp, 'bin.fj.md');
+  fs.writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
+  assert.match(fenjie(['check', bin]).err, /二进制文件/);
+  const latin = path.join(tmp, 'gbk.fj.md');
+  fs.writeFileSync(latin, Buffer.from([0xc8, 0xce, 0xce, 0xf1, 0x0a])); // 任务 in GBK
+  const g = fenjie(['check', latin]);
+  assert.equal(g.code, 2);
+  assert.match(g.err, /不是 UTF-8 编码/);
+});

@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, type Analysis, type Diagnostic, type EngineHost } from '../server/src/engine/index.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+
+/** Reads files for the engine, and stops the 单位名录 search at `boundary`. */
+export function hostWithin(boundary: string): EngineHost {
+  return {
+    readFile(file) {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+    },
+    isBoundary: (dir) => path.resolve(dir) === path.resolve(boundary),
+  };
+}
+
+/** A host over files held in memory (path → text). */
+export function memoryHost(files: Record<string, string>): EngineHost {
+  return {
+    readFile: (file) => files[file],
+    isBoundary: (dir) => dir === '/w',
+  };
+}
+
+const MARK = /[ \t]*\{([a-z-]+(?:,[a-z-]+)*)\}[ \t]*$/;
+
+/**
+ * A fixture marks its expected findings inline, markdownlint style: `{code}` or
+ * `{code,code}` at the end of the line where each starts. Marks are removed before checking,
+ * so columns before them are unchanged.
+ */
+export function readMarkedFixture(text: string): { text: string; expected: string[] } {
+  const expected: string[] = [];
+  const lines = text.split('\n').map((line, i) => {
+    const m = MARK.exec(line);
+    if (!m) return line;
+    for (const code of (m[1] as string).split(',')) expected.push(`${i + 1}:${code}`);
+    return line.slice(0, m.index);
+  });
+  return { text: lines.join('\n'), expected: expected.sort() };
+}
+
+export function found(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((d) => `${d.range.start.line + 1}:${d.code}`).sort();
+}
+
+export function check(text: string, file = '/w/doc.fj.md', files: Record<string, string> = {}): Analysis {
+  return analyze(text, { file, host: memoryHost(files) });
+}
+
+export function codes(text: string, files: Record<string, string> = {}): string[] {
+  return check(text, '/w/doc.fj.md', files).diagnostics.map((d) => d.code);
+}
