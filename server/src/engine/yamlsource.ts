@@ -56,7 +56,13 @@ export function readYamlMap(text: string): YamlMapResult {
     return { entries: [], problems: [{ start: 0, end: 0, message: '无法读取 YAML 内容', severity: 'error' }], isMapping: false };
   }
   for (const e of doc.errors) {
-    const [s, en] = e.pos;
+    let [s, en] = e.pos;
+    // An error found at the end (an unclosed bracket or quote) is shown on the last written line.
+    if (text.slice(s).trim() === '') {
+      const last = text.trimEnd().length;
+      s = Math.max(0, last - 1);
+      en = last;
+    }
     const reason = YAML_MESSAGES[e.code] ?? 'YAML 格式错误';
     problems.push({ start: s, end: Math.max(s, en), message: `YAML 格式错误：${reason}。`, severity: 'error' });
   }
