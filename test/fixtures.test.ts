@@ -16,7 +16,7 @@ function run(file: string, text: string): Diagnostic[] {
 
 test('there are fixtures for every rule', () => {
   const all = fixtureFiles.flatMap((f) => readMarkedFixture(fs.readFileSync(f, 'utf8')).expected.map((e) => e.split(':')[1]));
-  for (const code of ['missing-lead', 'missing-deadline', 'missing-field', 'unknown-unit', 'collective-lead', 'lead-also-responsible', 'bad-deadline', 'deadline-before-issue', 'deadline-outside-year', 'numbering', 'duplicate-task', 'halfwidth-punctuation', 'front-matter']) {
+  for (const code of ['missing-lead', 'missing-deadline', 'missing-field', 'unknown-unit', 'collective-lead', 'lead-also-responsible', 'bad-deadline', 'deadline-before-issue', 'deadline-outside-year', 'numbering', 'duplicate-task', 'halfwidth-punctuation', 'duplicate-field', 'front-matter']) {
     assert.ok(all.includes(code), `no fixture expects ${code}`);
   }
 });

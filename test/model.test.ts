@@ -187,3 +187,20 @@ test('序号 runs 1..N through the breakdown; JSON has the documented shape', ()
     line: 17,
   });
 });
+
+test('a field item written at the left margin under a task belongs to that task', () => {
+  const t = check('## 一、甲\n\n1. 任务。\n- 牵头单位：财政局\n- 完成时限：12月底前\n\n2. 下一条\n').model.breakdowns[0]!;
+  assert.equal(t.tasks.length, 2);
+  assert.deepEqual(t.tasks[0]!.lead.map((u) => u.name), ['财政局']);
+  assert.equal(t.tasks[0]!.deadline?.text, '12月底前');
+  // After a heading there is no task to attach to: the item is a task of its own.
+  assert.equal(check('- 任务\n\n## 一、甲\n\n- 牵头单位：财政局\n').model.breakdowns[0]!.tasks.length, 2);
+});
+
+test('a field value may end with the sentence’s 。; a second 完成时限 is reported', () => {
+  const r = check('- 任务。\n  - 牵头单位：财政局。\n  - 完成时限：12月底前。\n  - 时限：年底前\n');
+  const t = r.model.breakdowns[0]!.tasks[0]!;
+  assert.deepEqual(t.lead.map((u) => u.name), ['财政局']);
+  assert.equal(t.deadline?.text, '12月底前');
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [['duplicate-field', 3]]);
+});

@@ -6,7 +6,7 @@ import { MAX_DOCUMENT_LENGTH } from '../engine/index.ts';
 /** A failure the user can act on, shown as one line without a stack trace. */
 export class UserError extends Error {}
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Bytes that must be text: valid UTF-8 without NUL bytes. */
 export function decodeText(bytes: Uint8Array, file: string): string {

@@ -95,6 +95,7 @@ function check(args: string[], io: Output): number {
   const findings: Finding[] = [];
   const seenDirectories = new Set<string>();
   let fixed = 0;
+  let checked = 0;
   for (const file of files) {
     let text: string;
     try {
@@ -105,6 +106,7 @@ function check(args: string[], io: Output): number {
       ioTrouble = true;
       continue;
     }
+    checked++;
     let result = analyze(text, { file, host: nodeHost });
     if (values['fix']) {
       const before = text;
@@ -155,7 +157,6 @@ function check(args: string[], io: Output): number {
   const errors = findings.filter((d) => d.severity === 'error').length;
   const warnings = findings.filter((d) => d.severity === 'warning').length;
   if (format === 'text') {
-    const checked = files.length;
     io.err(`共检查 ${checked} 个文档：错误 ${errors} 个，警告 ${warnings} 个${values['fix'] ? `，已自动修正 ${fixed} 处` : ''}。\n`);
   }
   if (ioTrouble) return 2;
@@ -171,6 +172,8 @@ function exportCommand(args: string[], io: Output): number {
   const file = positionals[0] as string;
   const text = readDocument(file);
   const result = analyze(text, { file, host: nodeHost });
+  const fatal = result.diagnostics.find((d) => d.code === 'document');
+  if (fatal) throw new UserError(`${file}：${fatal.message}`);
   const json = JSON.stringify(toJson(result.model), null, 2) + '\n';
   const out = values['output'];
   if (typeof out === 'string') {

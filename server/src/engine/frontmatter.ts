@@ -128,7 +128,8 @@ export function readMeta(yamlText: string): MetaResult {
     }
     const earlier = seen.get(spec.key);
     if (earlier !== undefined) {
-      problems.push({ start: e.keyStart, end: e.keyEnd, severity: 'error', message: `“${e.key}”与前面的“${earlier}”是同一个键，请只保留一个。` });
+      // An exact repeat is already a YAML error; only say it when two spellings of one key meet.
+      if (earlier !== e.key) problems.push({ start: e.keyStart, end: e.keyEnd, severity: 'error', message: `“${e.key}”与前面的“${earlier}”是同一个键，请只保留一个。` });
       continue;
     }
     seen.set(spec.key, e.key);

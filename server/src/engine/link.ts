@@ -27,7 +27,7 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
       case 'lead':
       case 'responsible':
       case 'cooperating':
-        for (const tok of splitUnits(text, f.valueStart, f.valueEnd, directory)) {
+        for (const tok of splitUnits(text, f.valueStart, trimmed(text, f.valueStart, f.valueEnd).end, directory)) {
           const role = f.key === 'responsible' && tok.leads ? 'lead' : f.key;
           const ref = makeRef(tok.name, tok.start, tok.end, role, f, directory);
           ref.leadInResponsible = f.key === 'responsible' && tok.leads;
@@ -35,7 +35,7 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
         }
         break;
       case 'deadline':
-        // The first 完成时限 counts; a second one is reported by the rules.
+        // The first 完成时限 counts; a second one is reported by the rules (duplicate-field).
         if (!task.deadline && f.value) {
           const { start, end } = trimmed(text, f.valueStart, f.valueEnd);
           const value = text.slice(start, end);
@@ -50,9 +50,10 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
   }
 }
 
+/** A value without surrounding space and without the sentence's closing punctuation (`12月底前。`). */
 function trimmed(text: string, start: number, end: number): { start: number; end: number } {
   while (start < end && /[\s\u3000]/.test(text[start] as string)) start++;
-  while (end > start && /[\s\u3000]/.test(text[end - 1] as string)) end--;
+  while (end > start && /[\s\u3000。．；;，,]/.test(text[end - 1] as string)) end--;
   return { start, end };
 }
 

@@ -212,6 +212,8 @@ class Builder {
   readonly lines: LineIndex;
   readonly model: DocumentModel;
   private shift = 0;
+  /** The task a mis-indented field item (`- 牵头单位：…` at the left margin) belongs to. */
+  private lastTask: Task | undefined;
 
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
@@ -341,6 +343,7 @@ class Builder {
     const groups = new Map<Category, Category[]>();
     for (; k < nodes.length; k++) {
       const n = nodes[k] as RootContent;
+      if (n.type === 'heading') this.lastTask = undefined;
       if (n.type === 'heading' && n.depth >= 2) {
         while (stack.length && (stack[stack.length - 1] as Category).level >= n.depth) stack.pop();
         const parent = stack[stack.length - 1];
@@ -385,7 +388,9 @@ class Builder {
   private readList(list: List, bd: Breakdown, categories: Category[]): void {
     const ordered: OrderedList | undefined = list.ordered ? { start: list.start ?? 1, tasks: [] } : undefined;
     for (const item of list.children) {
+      if (this.lastTask && this.attachFields(item, this.lastTask)) continue;
       const task = this.readTask(item, categories, !!list.ordered);
+      this.lastTask = task;
       bd.tasks.push(task);
       ordered?.tasks.push(task);
     }
@@ -415,6 +420,23 @@ class Builder {
       lineStart = lineEnd + (text.charCodeAt(lineEnd) === 13 && text.charCodeAt(lineEnd + 1) === 10 ? 2 : 1);
     }
     return out;
+  }
+
+  /**
+   * A list item that is only a field line, written at the left margin under a task
+   * (the indentation forgotten), is read as that task's field, as its writer meant.
+   */
+  private attachFields(item: ListItem, task: Task): boolean {
+    const first = item.children[0];
+    if (!first || first.type !== 'paragraph') return false;
+    const lines = this.blockLines(this.s(first), this.e(first));
+    if (!lines.every((l) => !l.text || matchFieldHead(l.text))) return false;
+    for (const line of lines) {
+      const head = line.text ? matchFieldHead(line.text) : undefined;
+      if (head) task.fields.push(this.fieldFromLine(line, head, 'item', line.end));
+    }
+    task.end = Math.max(task.end, this.e(item));
+    return true;
   }
 
   private readTask(item: ListItem, categories: Category[], ordered: boolean): Task {

@@ -243,6 +243,24 @@ export const RULES: Rule[] = [
     },
   },
   {
+    code: 'duplicate-field',
+    severity: 'warning',
+    description: '同一任务的完成时限写了不止一处（只有第一处有效）。',
+    check(ctx) {
+      eachTask(ctx.model, (t) => {
+        const deadlines = t.fields.filter((f) => f.key === 'deadline');
+        for (const f of deadlines.slice(1)) {
+          ctx.report({
+            code: 'duplicate-field',
+            start: f.start,
+            end: f.end,
+            message: `这项任务的完成时限写了不止一处，只有第一处“${deadlines[0]?.value ?? ''}”有效。请删去多余的一处。`,
+          });
+        }
+      });
+    },
+  },
+  {
     code: 'halfwidth-punctuation',
     severity: 'warning',
     description: '中文之间使用了半角标点 , ; : ( )。',

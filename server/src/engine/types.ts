@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = [
   'numbering',
   'duplicate-task',
   'halfwidth-punctuation',
+  'duplicate-field',
   'front-matter',
   'directory',
   'document',
