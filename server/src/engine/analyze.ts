@@ -86,8 +86,8 @@ export function runRules(model: DocumentModel, directory: Directory | undefined,
     out.push({
       code: 'document',
       severity: 'error',
-      message: '文档的嵌套层次过深（数千层引用或列表），无法解析其结构。请检查文档中是否有误粘贴的内容。',
-      range: lines.range(0, 0),
+      message: `文档${model.parseFailureAt !== undefined ? `第 ${lines.position(model.parseFailureAt).line + 1} 行` : ''}的嵌套层次过深（引用或列表超过 32 层），无法解析文档结构，未作其他检查。请检查是否误粘贴了内容。`,
+      range: model.parseFailureAt !== undefined ? lines.range(model.parseFailureAt, lines.lineEnd(lines.position(model.parseFailureAt).line)) : lines.range(0, 0),
     });
   }
   for (const rule of RULES) {

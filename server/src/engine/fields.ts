@@ -58,11 +58,11 @@ export function matchFieldHead(line: string): FieldHead | undefined {
 const OPEN = '（([【〔《“‘';
 const CLOSE = '）)]】〕》”’';
 
-/** Finds `start` of the bracket that closes at `end - 1` (a `）`), or -1. */
-export function matchTrailingParen(text: string, end: number): number {
+/** Finds the `（` that matches the `）` at `end - 1`, looking no further back than `from`; -1 if none. */
+export function matchTrailingParen(text: string, from: number, end: number): number {
   if (text[end - 1] !== '）') return -1;
   let depth = 0;
-  for (let i = end - 1; i >= 0; i--) {
+  for (let i = end - 1; i >= from; i--) {
     const ch = text[i] as string;
     if (ch === '）' || ch === ')') depth++;
     else if (ch === '（' || ch === '(') {

@@ -1,5 +1,5 @@
 import type { Heading, List, ListItem, Root, RootContent } from 'mdast';
-import { parseMarkdown } from './markdown.ts';
+import { parseInPieces, type PieceCache } from './segment.ts';
 import { LineIndex } from './text.ts';
 import { matchFieldHead, matchTrailingParen, parseInlineFields } from './fields.ts';
 import { readMeta, type Meta } from './frontmatter.ts';
@@ -138,6 +138,8 @@ export interface DocumentModel {
   headingGroups: Category[][];
   /** Set when the Markdown could not be read at all (nesting beyond the parser's stack). */
   parseFailure?: string;
+  /** Offset of the line that made parsing fail, when known. */
+  parseFailureAt?: number;
   /** Offset added to every mdast offset: 1 when the text starts with a BOM. */
   shift: number;
 }
@@ -197,6 +199,57 @@ export function formatLabelNumber(style: NumberStyle, n: number): string {
 
 const ATTACHMENT = /^附件\s*([0-9０-９一二三四五六七八九十]*)\s*(?:[：:]\s*)?/;
 
+/** Deeper than any real breakdown (spec: five category levels, lists a few levels deep). */
+export const MAX_NESTING = 32;
+
+/**
+ * Offset of the first line whose containers (block quotes, list markers, or indentation
+ * worth that many nested lists) go deeper than MAX_NESTING; -1 if none does.
+ */
+export function findDeepNesting(text: string): number {
+  const n = text.length;
+  let at = 0;
+  while (at < n) {
+    const lineStart = at;
+    let depth = 0;
+    let indent = 0;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c === 32) {
+        indent++;
+        at++;
+      } else if (c === 9) {
+        indent += 4;
+        at++;
+      } else if (c === 62) {
+        depth++;
+        at++;
+      } else if ((c === 45 || c === 42 || c === 43) && (text.charCodeAt(at + 1) === 32 || text.charCodeAt(at + 1) === 9)) {
+        depth++;
+        at += 2;
+      } else if (c >= 48 && c <= 57) {
+        let k = at;
+        while (k < n && k - at < 9 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+        const m = text.charCodeAt(k);
+        if ((m === 46 || m === 41) && (text.charCodeAt(k + 1) === 32 || text.charCodeAt(k + 1) === 9)) {
+          depth++;
+          at = k + 2;
+        } else break;
+      } else break;
+      if (depth > MAX_NESTING || indent > MAX_NESTING * 8) return lineStart;
+    }
+    while (at < n) {
+      const c = text.charCodeAt(at++);
+      if (c === 10) break;
+      if (c === 13) {
+        if (text.charCodeAt(at) === 10) at++;
+        break;
+      }
+    }
+  }
+  return -1;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 0x3000;
 }
@@ -215,13 +268,23 @@ class Builder {
   /** The task a mis-indented field item (`- 牵头单位：…` at the left margin) belongs to. */
   private lastTask: Task | undefined;
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    pieceCache?: PieceCache,
+  ) {
     this.lines = new LineIndex(text);
     this.shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let root: Root;
+    let root: Root = { type: 'root', children: [] };
     let parseFailure: string | undefined;
+    let failureAt: number | undefined;
+    const deep = findDeepNesting(text);
     try {
-      root = parseMarkdown(this.shift ? text.slice(1) : text);
+      // The parser slows down sharply with nesting depth (seconds for a few hundred levels),
+      // so a document nested beyond any real breakdown is not handed to it at all.
+      if (deep >= 0) {
+        parseFailure = 'nesting';
+        failureAt = deep;
+      } else root = parseInPieces(this.shift ? text.slice(1) : text, pieceCache);
     } catch (e) {
       // The parser recurses per nesting level; thousands of nested containers exhaust the
       // stack. The document is then read as having no structure, and a diagnostic says why.
@@ -241,6 +304,7 @@ class Builder {
       headingGroups: [],
       shift: this.shift,
       ...(parseFailure ? { parseFailure } : {}),
+      ...(failureAt !== undefined ? { parseFailureAt: failureAt } : {}),
     };
   }
 
@@ -287,8 +351,9 @@ class Builder {
   }
 
   private readFrontMatter(start: number, end: number): void {
-    const nl = this.text.indexOf('\n', start);
-    const contentStart = nl < 0 || nl >= end ? end : nl + 1;
+    const firstLine = this.lines.position(start).line;
+    const next = this.lines.starts[firstLine + 1];
+    const contentStart = next === undefined || next > end ? end : next;
     // The closing fence is the node's last line.
     let contentEnd = end;
     const lastLine = this.lines.position(end).line;
@@ -534,7 +599,7 @@ class Builder {
     let endAt = line.end;
     // A closing full stop after the parenthesis (`…（牵头单位：X）。`) is allowed.
     if (this.text[endAt - 1] === '。' && this.text[endAt - 2] === '）') endAt--;
-    const open = matchTrailingParen(this.text.slice(0, endAt), endAt);
+    const open = matchTrailingParen(this.text, line.start, endAt);
     if (open < line.start) return line.text;
     const fields = parseInlineFields(this.text, open, endAt - 1);
     if (!fields) return line.text;
@@ -580,7 +645,11 @@ function emptyBreakdown(start: number, end: number): Breakdown {
   return { title: '', start, end, categories: [], allCategories: [], tasks: [], orderedLists: [], blocks: [] };
 }
 
-/** Parses a document into the fenjie model (no directory needed). */
-export function buildModel(text: string): DocumentModel {
-  return new Builder(text).build();
+/**
+ * Parses a document into the fenjie model (no directory needed). An editor passes the same
+ * `pieceCache` for every version of a document, so that only the pieces an edit changed
+ * are parsed again.
+ */
+export function buildModel(text: string, pieceCache?: PieceCache): DocumentModel {
+  return new Builder(text, pieceCache).build();
 }

@@ -333,13 +333,15 @@ function skippedSpans(model: DocumentModel): [number, number][] {
 
 function checkHeadingGroup(ctx: RuleContext, group: Category[]): void {
   const counters = new Map<string, number>();
+  const uses = new Map<string, number>();
+  for (const c of group) if (c.label) uses.set(`${c.label.style}:${c.label.value}`, (uses.get(`${c.label.style}:${c.label.value}`) ?? 0) + 1);
   for (const cat of group) {
     const label = cat.label;
     if (!label) continue;
     const expected = (counters.get(label.style) ?? 0) + 1;
     counters.set(label.style, expected);
     if (label.value === expected) continue;
-    reportNumber(ctx, label, expected, group.filter((c) => c.label && c.label.style === label.style && c.label.value === label.value).length > 1);
+    reportNumber(ctx, label, expected, (uses.get(`${label.style}:${label.value}`) ?? 0) > 1);
   }
 }
 

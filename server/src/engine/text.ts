@@ -32,7 +32,8 @@ export class LineIndex {
       if ((this.starts[mid] as number) <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - (this.starts[lo] as number) };
+    // An offset on the LF of a CRLF is still the end of its line.
+    return { line: lo, character: Math.min(o, this.lineEnd(lo)) - (this.starts[lo] as number) };
   }
 
   range(start: number, end: number): Range {

@@ -47,11 +47,13 @@ const YAML_MESSAGES: Record<string, string> = {
  * Reads a YAML mapping for the front matter or the 单位名录. Aliases are refused outright
  * (a billion-laughs document is a few lines of aliases), so no value is ever expanded.
  */
-export function readYamlMap(text: string): YamlMapResult {
+export function readYamlMap(source: string): YamlMapResult {
   const problems: YamlProblem[] = [];
+  // The YAML reader knows \n and \r\n; a lone \r (old Mac files) becomes \n, same length.
+  const text = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   } catch {
     return { entries: [], problems: [{ start: 0, end: 0, message: '无法读取 YAML 内容', severity: 'error' }], isMapping: false };
   }

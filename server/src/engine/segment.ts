@@ -1,0 +1,337 @@
+import type { List, Root, RootContent } from 'mdast';
+import { parseMarkdown } from './markdown.ts';
+
+/**
+ * Splits a document at its top-level seams so that each piece can be parsed on its own and
+ * the results joined give the tree a parse of the whole would. Seams are the starts of
+ * lines at the left margin that open an ATX heading or a list item where no construct of
+ * the line before can continue over them (no open fence, HTML block, or paragraph that the
+ * line would continue lazily). Parsing piece by piece is what lets the editor re-parse only
+ * the task an edit touched, and it keeps the parser off its slow paths on long lists.
+ *
+ * A document with link reference or footnote definitions is not split: those are global.
+ */
+
+export interface Piece {
+  start: number;
+  end: number;
+}
+
+const FENCE = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
+const HEADING = /^#{1,6}(?:[ \t]|$)/;
+const BULLET = /^[-*+](?:[ \t]|$)/;
+const ORDERED = /^(\d{1,9})[.)](?:[ \t]|$)/;
+const SETEXT = /^(?:=+|-+)[ \t]*$/;
+const THEMATIC = /^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
+const DEFINITION = /^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:/m;
+/** A code fence that is not at the margin: inside a list item or quote, or indented. */
+const NESTED_FENCE = /^(?=[ \t>*+\-\d])(?:[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|>[ \t]?))*[ \t]*(?:`{3,}|~{3,})/m;
+const HTML_START = /^[ \t>*+\-\d.)]*<(?:!--|\?|![A-Za-z]|!\[CDATA\[|\/?[A-Za-z])/m;
+const FRONT_MATTER = /^---[ \t]*(?:\r\n|\r|\n)/;
+
+function indentOf(line: string): number {
+  let w = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32) w++;
+    else if (c === 9) w += 4 - (w % 4);
+    else break;
+  }
+  return w;
+}
+
+/** Width of a list item's content indent: marker, then 1 to 4 spaces. */
+function contentIndent(line: string, markerLength: number): number {
+  let spaces = 0;
+  while (spaces < 5 && (line[markerLength + spaces] === ' ' || line[markerLength + spaces] === '\t')) spaces++;
+  if (spaces === 0 || spaces > 4 || markerLength + spaces >= line.length) return markerLength + 1;
+  return markerLength + spaces;
+}
+
+const CONTAINER_PREFIX = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|>[ \t]?)+/;
+
+function fenceOpen(content: string): { ch: string; len: number } | undefined {
+  const f = FENCE.exec(content);
+  if (!f || indentOf(content) > 3) return undefined;
+  const mark = f[2] as string;
+  if (mark[0] === '`' && (f[3] as string).includes('`')) return undefined;
+  return { ch: mark[0] as string, len: mark.length };
+}
+
+function fenceCloses(content: string, open: { ch: string; len: number }): boolean {
+  const f = FENCE.exec(content);
+  return !!f && indentOf(content) <= 3 && (f[2] as string)[0] === open.ch && (f[2] as string).length >= open.len && /^[ \t]*$/.test(f[3] as string);
+}
+
+export function splitPieces(text: string): Piece[] {
+  // Definitions are global; and where a fence sits inside a container, the parser ends an
+  // unclosed one differently in a piece than in the whole. Such documents are parsed whole.
+  // Raw HTML blocks follow rules of their own (which of them may interrupt a paragraph, how
+  // each ends); a breakdown seldom has any, so such a document is parsed whole too.
+  if (DEFINITION.test(text) || NESTED_FENCE.test(text) || HTML_START.test(text)) return [{ start: 0, end: text.length }];
+  const seams: number[] = [0];
+  let at = 0;
+  const n = text.length;
+  // Front matter is only front matter at the very start, and its YAML may hold `- ` lines.
+  if (FRONT_MATTER.test(text)) {
+    const close = /(?:\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)/g;
+    close.lastIndex = 3;
+    const m = close.exec(text);
+    // Unclosed, the parser's attempt at front matter leaves it reading on differently: don't split.
+    if (!m) return [{ start: 0, end: n }];
+    at = m.index + m[0].length;
+  }
+  /*
+   * What the lines so far leave open at the top level:
+   * none: nothing (start, or after a blank line following a closed block);
+   * para: a paragraph (or quote, table) that a line may continue lazily;
+   * list: a list item, `itemIndent` wide; `itemPara` when its last block is a paragraph;
+   * code: indented code, which stays open over blank lines;
+   * fence: a fenced code block, read until it closes;
+   * other: a block closed at its own line (heading, thematic break, closed fence).
+   */
+  type State = 'none' | 'para' | 'list' | 'code' | 'fence' | 'other';
+  let state: State = 'none';
+  let prevBlank = true;
+  let fence: { ch: string; len: number } | undefined;
+  let itemIndent = 0;
+  let itemPara = false;
+  /** The item's last block is indented code, which stays open over blank lines. */
+  let itemCode = false;
+  /** The item has no content yet: a blank line then closes it. */
+  let itemEmpty = false;
+  const seam = (offset: number): void => {
+    if (offset > (seams[seams.length - 1] as number)) seams.push(offset);
+  };
+  /** Whether nested content is plain text, which a paragraph line is. */
+  const nested = (content: string): boolean => content.trim() !== '' && !HEADING.test(content.trimStart()) && !THEMATIC.test(content.trim());
+  while (at < n) {
+    let end = at;
+    while (end < n) {
+      const c = text.charCodeAt(end);
+      if (c === 10 || c === 13) break;
+      end++;
+    }
+    const next = end < n ? end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1) : n;
+    const line = text.slice(at, end);
+    const lineStart = at;
+    at = next;
+    const blank = /^[ \t]*$/.test(line);
+    if (state === 'fence') {
+      if (fence && fenceCloses(line, fence)) {
+        state = 'other';
+        prevBlank = false;
+      }
+      continue;
+    }
+    if (blank) {
+      prevBlank = true;
+      if (state === 'list') {
+        itemPara = false;
+        if (itemEmpty) state = 'none';
+      }
+      continue;
+    }
+    const ind = indentOf(line);
+    if (ind > 0 && state === 'list' && ind >= itemIndent) {
+      // Content of the open list item; a line at the margin ends it and all it holds.
+      const m = CONTAINER_PREFIX.exec(line);
+      const content = m ? line.slice(m[0].length) : line.slice(Math.min(line.length, itemIndent));
+      // Four more spaces start indented code, unless they continue the item's paragraph.
+      const code: boolean = indentOf(content) >= 4 && (prevBlank || !itemPara);
+      itemCode = code || (itemCode && indentOf(content) >= 4);
+      itemPara = code ? false : nested(content);
+      itemEmpty = false;
+      prevBlank = false;
+      continue;
+    }
+    if (ind > 0) {
+      const m = ind <= 3 ? CONTAINER_PREFIX.exec(line) : null;
+      if (m) {
+        // An indented list item or quote at the top level: not a seam; read as a paragraph,
+        // the stricter case for what may follow.
+        state = 'para';
+        prevBlank = false;
+        continue;
+      }
+      if (ind <= 3) {
+        const f = fenceOpen(line);
+        if (f) {
+          state = 'fence';
+          fence = f;
+          continue;
+        }
+        const t = line.trim();
+        // An indented heading or rule closes whatever is open, like one at the margin.
+        if (HEADING.test(t) || THEMATIC.test(t) || (state === 'para' && !prevBlank && SETEXT.test(t))) {
+          state = 'other';
+          prevBlank = false;
+          continue;
+        }
+      }
+      if (state === 'list') {
+        // Less indented than the item: lazy text if the item has an open paragraph.
+        if (!itemPara || prevBlank) state = ind >= 4 && prevBlank ? 'code' : 'para';
+      } else if (prevBlank || state === 'none' || state === 'other') state = ind >= 4 ? 'code' : 'para';
+      prevBlank = false;
+      continue;
+    }
+    // A line at the left margin.
+    const f = fenceOpen(line);
+    if (f) {
+      state = 'fence';
+      fence = f;
+      prevBlank = false;
+      continue;
+    }
+    if (HEADING.test(line)) {
+      seam(lineStart);
+      state = 'other';
+      prevBlank = false;
+      continue;
+    }
+    // A rule, or the underline that makes the paragraph above a heading.
+    if (THEMATIC.test(line) || (state === 'para' && !prevBlank && SETEXT.test(line))) {
+      state = 'other';
+      prevBlank = false;
+      continue;
+    }
+    const bullet = BULLET.exec(line);
+    const ordered = bullet ? null : ORDERED.exec(line);
+    if (bullet || ordered) {
+      const markerLength = bullet ? 1 : (ordered as RegExpExecArray)[0].replace(/[ \t]$/, '').length;
+      const content = line.slice(markerLength);
+      const hasContent = content.trim() !== '';
+      // Only these can interrupt a paragraph; anything else continues it.
+      const interrupts = hasContent && (bullet !== null || Number((ordered as RegExpExecArray)[1]) === 1);
+      // After any open block but a list item (not only a paragraph) the parser lets no
+      // other marker start a list; indented code stays open over blank lines.
+      const codeOpen = state === 'code' || (state === 'list' && itemCode);
+      if ((state !== 'list' || itemCode) && state !== 'none' && (!prevBlank || codeOpen) && !interrupts) {
+        state = 'para';
+        prevBlank = false;
+        continue;
+      }
+      // `- 10. 甲` right after text: whether the inner list may start depends on what the
+      // line interrupts, which a piece starting here would not know.
+      if (prevBlank || !/^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/.test(content)) seam(lineStart);
+      state = 'list';
+      itemIndent = contentIndent(line, markerLength);
+      const m = CONTAINER_PREFIX.exec(content);
+      // Five or more spaces after the marker make the item's content indented code.
+      itemPara = indentOf(content) < 5 && nested(m ? content.slice(m[0].length) : content.replace(/^[ \t]+/, ''));
+      itemCode = hasContent && indentOf(content) >= 5;
+      itemEmpty = !hasContent;
+      prevBlank = false;
+      continue;
+    }
+    // Other text at the margin: lazy text of the open item's paragraph, or a new paragraph
+    // (or quote, table) at the top level.
+    // A quote at the margin is never lazy text: it closes the item and starts a block of its own.
+    if (!(state === 'list' && itemPara && !prevBlank) || line.startsWith('>')) state = 'para';
+    prevBlank = false;
+  }
+  const pieces: Piece[] = [];
+  for (let i = 0; i < seams.length; i++) pieces.push({ start: seams[i] as number, end: seams[i + 1] ?? n });
+  return pieces;
+}
+
+/** A parsed piece, cached by its text; its offsets are made absolute when it is used. */
+interface CachedPiece {
+  root: Root;
+  /** The offset and line its positions currently count from. */
+  base: number;
+  baseLine: number;
+}
+
+/**
+ * Parses text piece by piece (reusing `cache`, keyed by piece text) and joins the pieces
+ * into one tree, merging lists that a parse of the whole would have made one.
+ */
+export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): Root {
+  const pieces = splitPieces(text);
+  if (pieces.length === 1) return parseMarkdown(text);
+  const children: RootContent[] = [];
+  const used = new Map<string, CachedPiece>();
+  let line = 0;
+  let counted = 0;
+  for (const p of pieces) {
+    line += countLines(text, counted, p.start);
+    counted = p.start;
+    const src = text.slice(p.start, p.end);
+    let entry = cache?.get(src);
+    if (entry && used.has(src)) entry = undefined; // the same text twice: each needs its own tree
+    if (!entry) entry = { root: parseMarkdown(src), base: 0, baseLine: 0 };
+    if (entry.base !== p.start || entry.baseLine !== line) {
+      shift(entry.root, p.start - entry.base, line - entry.baseLine);
+      entry.base = p.start;
+      entry.baseLine = line;
+    }
+    used.set(src, entry);
+    for (const c of entry.root.children) {
+      const last = children[children.length - 1];
+      if (c.type === 'list' && last?.type === 'list' && sameList(text, last, c)) children[children.length - 1] = mergeLists(text, last, c);
+      else children.push(c);
+    }
+  }
+  if (cache) {
+    cache.clear();
+    for (const [k, v] of used) cache.set(k, v);
+  }
+  line += countLines(text, counted, text.length);
+  const lastStart = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
+  return { type: 'root', children, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: line + 1, column: text.length - lastStart + 1, offset: text.length } } };
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) k++;
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) k++;
+  }
+  return k;
+}
+
+export type PieceCache = Map<string, CachedPiece>;
+
+function marker(text: string, list: List): string {
+  const item = list.children[0];
+  const at = item?.position?.start.offset ?? 0;
+  const m = /^(?:[-*+]|\d{1,9}([.)]))/.exec(text.slice(at, at + 11));
+  if (!m) return '';
+  return m[1] ?? m[0];
+}
+
+function sameList(text: string, a: List, b: List): boolean {
+  return !!a.ordered === !!b.ordered && marker(text, a) === marker(text, b);
+}
+
+/** Joins two lists without touching the cached trees they came from. */
+function mergeLists(text: string, a: List, b: List): List {
+  // A blank line between two items makes the whole list loose.
+  const between = text.slice(a.position?.end.offset ?? 0, b.position?.start.offset ?? 0);
+  const blankBetween = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)/.test(between);
+  return {
+    ...a,
+    spread: !!a.spread || !!b.spread || blankBetween,
+    children: [...a.children, ...b.children],
+    position: { start: (a.position as NonNullable<List['position']>).start, end: (b.position as NonNullable<List['position']>).end },
+  };
+}
+
+/** Moves every position of a tree by `delta` offsets and `lines` lines (explicit stack: trees may be deep). */
+function shift(root: Root, delta: number, lines: number): void {
+  const stack: { position?: { start: { offset?: number; line: number }; end: { offset?: number; line: number } }; children?: unknown[] }[] = [root];
+  while (stack.length) {
+    const node = stack.pop() as (typeof stack)[number];
+    const pos = node.position;
+    if (pos) {
+      if (pos.start.offset !== undefined) pos.start.offset += delta;
+      if (pos.end.offset !== undefined) pos.end.offset += delta;
+      pos.start.line += lines;
+      pos.end.line += lines;
+    }
+    if (node.children) for (const c of node.children) stack.push(c as (typeof stack)[number]);
+  }
+}

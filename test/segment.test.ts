@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseMarkdown } from '../server/src/engine/markdown.ts';
+import { parseInPieces, splitPieces, type PieceCache } from '../server/src/engine/segment.ts';
+
+/** Lines of the kinds that decide where a document may be split. */
+const LINE = fc.constantFrom(
+  '',
+  '',
+  '# 标题',
+  '## 一、类别',
+  '### （一）子类',
+  '1. 任务一。',
+  '2. 任务二。（牵头单位：财政局）',
+  '10. 第十条',
+  '1) 括号式',
+  '- 牵头单位：财政局',
+  '* 星号项',
+  '+ 加号项',
+  '-',
+  '2.',
+  '- [ ] 待办',
+  '   - 完成时限：12月底前',
+  '   举措文字',
+  '  缩进两格',
+  '    缩进四格的代码',
+  '        更深的缩进',
+  '\t制表符缩进',
+  '段落文字',
+  '> 引用',
+  '> - 引用里的列表',
+  '```',
+  '```js',
+  '~~~',
+  '   ```',
+  '    ```',
+  '<div>',
+  '</div>',
+  '<!-- 注释',
+  '-->',
+  '<script>',
+  '</script>',
+  '---',
+  '- - -',
+  '***',
+  '===',
+  '| 甲 | 乙 |',
+  '| --- | --- |',
+  '| 1 | 2 |',
+  '<?php',
+  '?>',
+  '1. > 引用的任务',
+  '   ```',
+  '10. 长编号',
+  '    - 子项',
+);
+
+const EOL = fc.constantFrom('\n', '\n', '\r\n', '\r');
+
+const documents = fc
+  .tuple(fc.array(fc.tuple(LINE, EOL), { maxLength: 40 }), fc.boolean())
+  .map(([lines, front]) => (front ? '---\n标题: 表\n必填:\n- 牵头单位\n---\n' : '') + lines.map(([l, e]) => l + e).join(''));
+
+test('a document parsed piece by piece gives the same tree as parsed whole', () => {
+  fc.assert(
+    fc.property(documents, (text) => {
+      assert.deepEqual(parseInPieces(text), { ...parseMarkdown(text), position: parseInPieces(text).position });
+    }),
+    { seed: 7, numRuns: 3000 },
+  );
+});
+
+test('pieces reused from the cache give the same tree after an edit', () => {
+  fc.assert(
+    fc.property(documents, fc.nat(), fc.constantFrom('x', '\n', '\n\n', '- ', '1. ', '## ', '```\n'), (text, at, insert) => {
+      const cache: PieceCache = new Map();
+      parseInPieces(text, cache);
+      const pos = text.length ? at % text.length : 0;
+      const edited = text.slice(0, pos) + insert + text.slice(pos);
+      const incremental = parseInPieces(edited, cache);
+      assert.deepEqual(incremental, { ...parseMarkdown(edited), position: incremental.position });
+    }),
+    { seed: 11, numRuns: 1500 },
+  );
+});
+
+test('tasks and headings are seams; fences, HTML, front matter and lazy lines are not', () => {
+  const starts = (t: string): string[] => splitPieces(t).map((p) => t.slice(p.start, p.end).split('\n')[0] as string);
+  assert.deepEqual(starts('# 表\n\n## 一、甲\n\n1. 任务\n   - 牵头单位：甲\n2. 任务\n\n## 二、乙\n- 任务\n'), ['# 表', '## 一、甲', '1. 任务', '2. 任务', '## 二、乙', '- 任务']);
+  assert.deepEqual(starts('```\n# 代码\n- 代码\n```\n- 任务\n'), ['```', '- 任务']);
+  assert.deepEqual(starts('<div>\n# 不是标题\n</div>\n\n# 标题\n'), ['<div>']);
+  assert.deepEqual(starts('- 甲\n  ```\n- 乙\n'), ['- 甲']);
+  assert.deepEqual(starts('---\n必填:\n- 牵头单位\n---\n- 任务\n'), ['---', '- 任务']);
+  assert.deepEqual(starts('段落\n2. 接着段落\n'), ['段落']);
+  assert.deepEqual(starts('[链接]: http://example.com\n# 甲\n# 乙\n'), ['[链接]: http://example.com']);
+});
+
+test('a long list is parsed item by item', () => {
+  const text = '- 任务）\n'.repeat(5000);
+  assert.equal(splitPieces(text).length, 5000);
+  const root = parseInPieces(text);
+  assert.equal(root.children.length, 1);
+  assert.equal((root.children[0] as { children: unknown[] }).children.length, 5000);
+});
