@@ -249,10 +249,12 @@ interface CachedPiece {
  * into one tree, merging lists that a parse of the whole would have made one.
  */
 export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): Root {
-  const pieces = splitPieces(text);
+  const pieces = groupPieces(text, splitPieces(text));
   if (pieces.length === 1) return parseMarkdown(text);
   const children: RootContent[] = [];
   const used = new Map<string, CachedPiece>();
+  // Lists made here by joining pieces' lists; these may grow in place (the pieces' own may not).
+  const joined = new Set<List>();
   let line = 0;
   let counted = 0;
   for (const p of pieces) {
@@ -270,7 +272,12 @@ export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): R
     used.set(src, entry);
     for (const c of entry.root.children) {
       const last = children[children.length - 1];
-      if (c.type === 'list' && last?.type === 'list' && sameList(text, last, c)) children[children.length - 1] = mergeLists(text, last, c);
+      if (c.type === 'list' && last?.type === 'list' && sameList(text, last, c)) {
+        const into = joined.has(last) ? last : copyList(last);
+        joined.add(into);
+        joinList(text, into, c);
+        children[children.length - 1] = into;
+      }
       else children.push(c);
     }
   }
@@ -295,6 +302,50 @@ function countLines(text: string, from: number, to: number): number {
 
 export type PieceCache = Map<string, CachedPiece>;
 
+/**
+ * Each parse costs a fixed setup, and the parser slows down more than linearly on long
+ * lists: groups of up to 64 pieces or 16 KB balance the two.
+ */
+const GROUP_MAX = 16 * 1024;
+const GROUP_MAX_PIECES = 64;
+
+/**
+ * Groups consecutive pieces into what is parsed at once. A group ends before every heading,
+ * and before a task whose first line hashes to one of eight values: boundaries that depend
+ * on the text around them only, so an edit changes its own group and the rest stay cached.
+ * A group that grows past GROUP_MAX or GROUP_MAX_PIECES ends at its next seam.
+ */
+export function groupPieces(text: string, pieces: Piece[]): Piece[] {
+  if (pieces.length < 2) return pieces;
+  const out: Piece[] = [];
+  let current = { ...(pieces[0] as Piece) };
+  let count = 1;
+  for (let i = 1; i < pieces.length; i++) {
+    const p = pieces[i] as Piece;
+    const boundary = text.charCodeAt(p.start) === 35 /* # */ || lineHash(text, p.start) % 8 === 0 || p.start - current.start >= GROUP_MAX || count >= GROUP_MAX_PIECES;
+    if (boundary) {
+      out.push(current);
+      current = { ...p };
+      count = 1;
+    } else {
+      current.end = p.end;
+      count++;
+    }
+  }
+  out.push(current);
+  return out;
+}
+
+function lineHash(text: string, at: number): number {
+  let h = 0x811c9dc5;
+  for (let i = at; i < text.length && i < at + 64; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h >>> 0;
+}
+
 function marker(text: string, list: List): string {
   const item = list.children[0];
   const at = item?.position?.start.offset ?? 0;
@@ -307,17 +358,19 @@ function sameList(text: string, a: List, b: List): boolean {
   return !!a.ordered === !!b.ordered && marker(text, a) === marker(text, b);
 }
 
-/** Joins two lists without touching the cached trees they came from. */
-function mergeLists(text: string, a: List, b: List): List {
+function copyList(a: List): List {
+  const pos = a.position as NonNullable<List['position']>;
+  return { ...a, children: [...a.children], position: { start: pos.start, end: pos.end } };
+}
+
+/** Appends list b to the joined list a, as a parse of the whole would have made them one. */
+function joinList(text: string, a: List, b: List): void {
   // A blank line between two items makes the whole list loose.
   const between = text.slice(a.position?.end.offset ?? 0, b.position?.start.offset ?? 0);
   const blankBetween = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)/.test(between);
-  return {
-    ...a,
-    spread: !!a.spread || !!b.spread || blankBetween,
-    children: [...a.children, ...b.children],
-    position: { start: (a.position as NonNullable<List['position']>).start, end: (b.position as NonNullable<List['position']>).end },
-  };
+  a.spread = !!a.spread || !!b.spread || blankBetween;
+  for (const item of b.children) a.children.push(item);
+  (a.position as NonNullable<List['position']>).end = (b.position as NonNullable<List['position']>).end;
 }
 
 /** Moves every position of a tree by `delta` offsets and `lines` lines (explicit stack: trees may be deep). */
