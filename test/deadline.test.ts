@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { seededRandom } from './helpers.ts';
 import {
   ACCEPTED_DEADLINE_FORMS,
   parseDeadline,
@@ -447,18 +448,6 @@ test('suggestions for every reject are accepted', () => {
   }
 });
 
-// Deterministic PRNG so a failure reproduces.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = [
   ...'0123456789０１２３４５６７８９',
   ...'一二三四五六七八九十〇零',
@@ -476,7 +465,7 @@ const PIECES = [
 ];
 
 test('never throws on random input, and results are well-formed', () => {
-  const rand = mulberry32(20200930);
+  const rand = seededRandom(20200930);
   const years = [undefined, 2020, 2021, 1900, 2100, 0, -1, Number.NaN, Infinity, 2020.5];
   for (let i = 0; i < 600; i++) {
     const len = Math.floor(rand() * 14);

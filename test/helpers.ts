@@ -57,3 +57,15 @@ export function check(text: string, file = '/w/doc.fj.md', files: Record<string,
 export function codes(text: string, files: Record<string, string> = {}): string[] {
   return check(text, '/w/doc.fj.md', files).diagnostics.map((d) => d.code);
 }
+
+/** Mulberry32: a small seeded PRNG, so that generated inputs are the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

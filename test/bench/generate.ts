@@ -1,11 +1,12 @@
 /**
- * Generates realistic 任务分解表 documents in the fenjie dialect (dialect spec
- * /work/shared/spec/dialect.md) for benchmarks: front matter, `##` categories numbered
+ * Generates realistic 任务分解表 documents in the fenjie dialect (docs/dialect.md) for benchmarks: front matter, `##` categories numbered
  * 一、二、… each holding an ordered list of 10 tasks, every task a two-line paragraph
  * (task + measures) and three field lines (牵头单位, 责任单位, 完成时限) as nested items.
  * Task numbers run 1..N through the whole document. The output is deterministic (seeded
  * PRNG) and clean: it should draw no diagnostics against generateDirectory().
  */
+
+import { seededRandom } from '../helpers.ts';
 
 /** Concrete units (may lead). Aliases are listed in the directory as 简称. */
 const UNITS: ReadonlyArray<{ name: string; aliases?: string[] }> = [
@@ -117,18 +118,6 @@ const MEASURE_SENTENCES: readonly string[] = [
   '健全政策解读与政策文件同步起草、同步审签、同步发布制度，着重从政策背景、决策依据和重要举措等方面开展解读。',
 ];
 
-/** Mulberry32: a small seeded PRNG, so every run benchmarks the same text. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DIGITS = '零一二三四五六七八九';
 const SMALL_UNITS = ['', '十', '百', '千'];
 
@@ -217,7 +206,7 @@ function responsible(rand: () => number, leadIndex: number): string {
  */
 export function generateDocument(tasks: number): string {
   if (!Number.isInteger(tasks) || tasks < 0) throw new RangeError(`generateDocument: bad task count ${tasks}`);
-  const rand = prng(0x5eed + tasks);
+  const rand = seededRandom(0x5eed + tasks);
   const out: string[] = [
     '---',
     '标题: 关于印发《2020年政务公开工作要点重点任务分解表》的通知',

@@ -55,7 +55,11 @@ export interface ParsedDeadline {
   describe: string;
 }
 
-/** The accepted forms, as examples in Chinese, for the bad-deadline message (one short example per form). */
+/** The ongoing phrases (kind ongoing), accepted exactly as written. */
+const ONGOING_PHRASES = ['长期', '长期常态化', '长期坚持', '长期推进', '常态化', '常态化推进', '持续', '持续推进', '持续开展'] as const;
+const ONGOING: ReadonlySet<string> = new Set(ONGOING_PHRASES);
+
+/** Every accepted form, one example each: for completion and the reference (the bad-deadline message quotes a shorter list). */
 export const ACCEPTED_DEADLINE_FORMS: readonly string[] = Object.freeze([
   '2020年12月31日前',
   '12月31日前',
@@ -82,15 +86,7 @@ export const ACCEPTED_DEADLINE_FORMS: readonly string[] = Object.freeze([
   '每月28日前',
   '每月底前',
   '每年6月30日前',
-  '长期',
-  '长期常态化',
-  '长期坚持',
-  '长期推进',
-  '常态化',
-  '常态化推进',
-  '持续',
-  '持续推进',
-  '持续开展',
+  ...ONGOING_PHRASES,
 ]);
 
 /**
@@ -99,17 +95,6 @@ export const ACCEPTED_DEADLINE_FORMS: readonly string[] = Object.freeze([
  */
 const MAX_LENGTH = 64;
 
-const ONGOING: ReadonlySet<string> = new Set([
-  '长期',
-  '长期常态化',
-  '长期坚持',
-  '长期推进',
-  '常态化',
-  '常态化推进',
-  '持续',
-  '持续推进',
-  '持续开展',
-]);
 
 // Longest first, so that "之前" is not mistaken for "前" with a stray "之" left behind.
 const BEFORE_SUFFIXES = ['之前', '以前', '前'] as const;
