@@ -432,7 +432,7 @@ const PATHOLOGICAL: Record<string, PathoCase> = {
   '5,000 nested 1. lists (each line indented three more spaces)': { input: () => Array.from({ length: 5000 }, (_, i) => ' '.repeat(3 * i) + '1. a').join('\n') },
   '5,000 nested list levels on one line (- - - … a, 10 KB)': {
     input: () => '- '.repeat(5000) + 'a',
-    note: 'the two cases above exceed the 5 MB limit and never reach the parser; the same nesting in 10 KB does',
+    note: 'the two cases above exceed the size limit and never reach the parser; the same nesting in 10 KB does',
   },
   '1 MB single line': { input: () => '- ' + '加强政务公开'.repeat(Math.ceil((1 << 20) / 6)) + '（牵头单位：营商环境建设局，完成时限：12月底前）' },
   '20,000 empty list items': { input: () => '-\n'.repeat(20000) },

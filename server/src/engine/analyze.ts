@@ -28,8 +28,11 @@ export interface Analysis {
   directoryFindings?: DirectoryFindings;
 }
 
-/** Beyond this size a document is not parsed: it would take many seconds and is surely not a breakdown. */
-export const MAX_DOCUMENT_LENGTH = 5 * 1024 * 1024;
+/**
+ * Beyond this many characters (about 12,000 tasks; a real breakdown has dozens) a document
+ * is not parsed: it would take many seconds and much memory, and is surely not a breakdown.
+ */
+export const MAX_DOCUMENT_LENGTH = 2_000_000;
 
 export interface AnalyzeOptions {
   /** The document's path, to find its 单位名录. */
@@ -64,14 +67,14 @@ function tooLarge(text: string): Analysis {
   const model = buildModel('');
   model.text = text;
   model.lines = new LineIndex(text);
-  const mb = (text.length / 1024 / 1024).toFixed(1);
+  const wan = Math.round(text.length / 10_000);
   return {
     model,
     diagnostics: [
       {
         code: 'document',
         severity: 'error',
-        message: `文档过大（约 ${mb} MB 字符），超过 fenjie 可处理的上限 5 MB，未作检查。请将其拆分为多个文档。`,
+        message: `文档过大（约 ${wan} 万字），超过 fenjie 可处理的上限（200 万字），未作检查。请将其拆分为多个文档。`,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       },
     ],
