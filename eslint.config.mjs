@@ -22,6 +22,37 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: notInEngine }] },
   },
   {
+    // The language service speaks LSP's data types but holds no connection and reads no files.
+    files: ['server/src/service/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageclient*'], message: 'The language service takes LSP types from vscode-languageserver-types only; the connection is server/src/lsp.' },
+            { group: ['node:fs', 'fs', 'node:fs/*', 'fs/*', 'node:child_process', 'child_process'], message: 'The language service reads no files: use its ServiceWorkspace.' },
+            { group: ['**/lsp/**', '**/cli/**', '**/client/**'], message: 'The language service does not import its adapters.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The client is thin: VS Code, the language client and the shared protocol only.
+    files: ['client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/engine/**', '**/service/**', '**/lsp/**', '**/cli/**'], message: 'The client knows only VS Code, the language client and server/src/protocol.ts.' },
+            { group: ['vscode-languageserver', 'vscode-languageserver/*'], message: 'The client talks to the server through vscode-languageclient.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/bin/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

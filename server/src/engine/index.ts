@@ -8,6 +8,7 @@ export type { Analysis, AnalyzeOptions, EngineHost, DirectoryFindings } from './
 export { buildModel } from './model.ts';
 export type { DocumentModel, Task, Breakdown, Category, UnitRef, FieldOccurrence, Deadline } from './model.ts';
 export { Directory, DIRECTORY_FILE } from './directory.ts';
+export type { DirectoryUnit, DirectoryCollective, DirectoryHit } from './directory.ts';
 export { linkModel } from './link.ts';
 export { RULES, cnDate } from './rules.ts';
 export { LineIndex, applyEdits } from './text.ts';
