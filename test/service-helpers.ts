@@ -1,0 +1,51 @@
+import { analyze, type EngineHost } from '../server/src/engine/index.ts';
+import type { ServiceDocument, ServiceWorkspace } from '../server/src/service/types.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../server/src/settings.ts';
+
+/**
+ * An in-memory workspace for the language service: paths under /w map to texts. Every
+ * `.fj.md` is a document (open ones carry a version); `单位名录.yaml` files are found as the
+ * engine finds them.
+ */
+export function memoryWorkspace(files: Record<string, string>, options: { open?: string[]; settings?: Partial<Settings> } = {}): ServiceWorkspace & { docs: Map<string, ServiceDocument>; update(path: string, text: string): ServiceDocument } {
+  const texts = new Map(Object.entries(files));
+  const host: EngineHost = { readFile: (p) => texts.get(p), isBoundary: (dir) => dir === '/w' };
+  const uriOf = (p: string): string => `file://${encodeURI(p)}`;
+  const pathOf = (u: string): string => decodeURI(u.replace(/^file:\/\//, ''));
+  const docs = new Map<string, ServiceDocument>();
+  const make = (path: string, text: string, version: number | null): ServiceDocument => ({
+    uri: uriOf(path),
+    path,
+    version,
+    text,
+    analysis: analyze(text, { file: path, host }),
+  });
+  for (const [p, t] of texts) if (p.endsWith('.fj.md')) docs.set(uriOf(p), make(p, t, options.open?.includes(p) ? 1 : null));
+  return {
+    docs,
+    documents: () => docs.values(),
+    get: (uri) => docs.get(uri),
+    uriOf,
+    pathOf,
+    readText: (p) => texts.get(p),
+    settings: { ...DEFAULT_SETTINGS, ...options.settings },
+    update(path, text) {
+      texts.set(path, text);
+      // A changed 单位名录 changes every document's analysis.
+      for (const [u, d] of docs) docs.set(u, make(d.path, d.path === path ? text : (texts.get(d.path) as string), d.version === null ? null : d.version + 1));
+      const doc = docs.get(uriOf(path));
+      if (doc) return doc;
+      const created = make(path, text, 1);
+      docs.set(created.uri, created);
+      return created;
+    },
+  };
+}
+
+/** Splits `text` at the `|` cursor mark: the text without it, and the mark's LSP position. */
+export function cursor(marked: string): { text: string; position: { line: number; character: number } } {
+  const at = marked.indexOf('|');
+  const before = marked.slice(0, at);
+  const lines = before.split(/\r\n|\r|\n/);
+  return { text: before + marked.slice(at + 1), position: { line: lines.length - 1, character: (lines[lines.length - 1] as string).length } };
+}
