@@ -204,3 +204,18 @@ test('a field value may end with the sentence’s 。; a second 完成时限 is 
   assert.equal(t.deadline?.text, '12月底前');
   assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [['duplicate-field', 3]]);
 });
+
+test('an attachment starts afresh: a field item under its heading is not the last attachment’s', () => {
+  const m = check('正文。\n\n# 附件1：甲\n\n- 任务甲（牵头单位：财政局；完成时限：长期坚持）\n\n# 附件2：乙\n\n- 牵头单位：审计局\n').model;
+  assert.deepEqual(m.breakdowns[0]!.tasks[0]!.lead.map((u) => u.name), ['财政局']);
+  assert.equal(m.breakdowns[1]!.tasks.length, 1);
+});
+
+test('an empty 完成时限 (even “。”) is a missing deadline, not a bad one', () => {
+  assert.deepEqual(codes('- 任务\n  - 牵头单位：财政局\n  - 完成时限：。\n'), ['missing-deadline']);
+});
+
+test('blank lines of white space and long rules are not deep nesting', () => {
+  assert.deepEqual(codes(`- 任务（牵头单位：财政局；完成时限：长期坚持）\n${' '.repeat(400)}\n${'- '.repeat(40)}-\n`), []);
+  assert.deepEqual(codes(`${'- '.repeat(40)}任务\n`), ['document']);
+});

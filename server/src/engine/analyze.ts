@@ -86,12 +86,13 @@ export function runRules(model: DocumentModel, directory: Directory | undefined,
   const lines = model.lines;
   for (const p of model.metaProblems) out.push(problemToDiagnostic(p, lines, 'front-matter'));
   if (model.parseFailure) {
-    out.push({
+    // Neither the structure nor the front matter was read: no other rule has anything to go on.
+    return [{
       code: 'document',
       severity: 'error',
       message: `文档${model.parseFailureAt !== undefined ? `第 ${lines.position(model.parseFailureAt).line + 1} 行` : ''}的嵌套层次过深（引用或列表超过 32 层），无法解析文档结构，未作其他检查。请检查是否误粘贴了内容。`,
       range: model.parseFailureAt !== undefined ? lines.range(model.parseFailureAt, lines.lineEnd(lines.position(model.parseFailureAt).line)) : lines.range(0, 0),
-    });
+    }];
   }
   for (const rule of RULES) {
     const level = severity?.[rule.code] ?? rule.severity;

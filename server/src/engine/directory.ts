@@ -101,18 +101,20 @@ export class Directory implements NameMatcher {
     const { entries, problems } = readYamlMap(this.text);
     this.problems.push(...problems);
     const keys = { units: ['单位', 'units'], collective: ['泛称', 'collective'] };
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     for (const e of entries) {
       const which = keys.units.includes(e.key) ? 'units' : keys.collective.includes(e.key) ? 'collective' : undefined;
       if (!which) {
         this.problems.push({ start: e.keyStart, end: e.keyEnd, severity: 'warning', message: `单位名录中未知的键“${e.key}”，将被忽略。可用的键：单位、泛称。` });
         continue;
       }
-      if (seen.has(which)) {
-        this.problems.push({ start: e.keyStart, end: e.keyEnd, severity: 'error', message: `“${e.key}”重复出现，请合并为一处。` });
+      const earlier = seen.get(which);
+      if (earlier !== undefined) {
+        // An exact repeat is already a YAML error; say it only when 单位 and units meet.
+        if (earlier !== e.key) this.problems.push({ start: e.keyStart, end: e.keyEnd, severity: 'error', message: `“${e.key}”与前面的“${earlier}”是同一个键，请合并为一处。` });
         continue;
       }
-      seen.add(which);
+      seen.set(which, e.key);
       if (e.value === null || e.value === undefined) continue;
       const node = e.valueNode;
       if (!isSeq(node)) {

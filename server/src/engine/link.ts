@@ -36,8 +36,9 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
         break;
       case 'deadline':
         // The first 完成时限 counts; a second one is reported by the rules (duplicate-field).
-        if (!task.deadline && f.value) {
+        if (!task.deadline) {
           const { start, end } = trimmed(text, f.valueStart, f.valueEnd);
+          if (start === end) break;
           const value = text.slice(start, end);
           const parsed = parseDeadline(value, year);
           task.deadline = { text: value, start, end, field: f, ...(parsed ? { parsed } : {}) };

@@ -236,7 +236,7 @@ export function findDeepNesting(text: string): number {
           at = k + 2;
         } else break;
       } else break;
-      if (depth > MAX_NESTING || indent > MAX_NESTING * 8) return lineStart;
+      if ((depth > MAX_NESTING || indent > MAX_NESTING * 8) && !harmlessLine(text, lineStart)) return lineStart;
     }
     while (at < n) {
       const c = text.charCodeAt(at++);
@@ -248,6 +248,14 @@ export function findDeepNesting(text: string): number {
     }
   }
   return -1;
+}
+
+/** A line of only white space, or a rule (`- - - -`): long prefixes there nest nothing. */
+function harmlessLine(text: string, start: number): boolean {
+  let end = start;
+  while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+  const line = text.slice(start, end);
+  return /^[ \t]*$/.test(line) || /^[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/.test(line);
 }
 
 function isSpace(c: number): boolean {
@@ -383,6 +391,7 @@ class Builder {
       return;
     }
     const bd = emptyBreakdown(this.s(nodes[0] as RootContent), this.e(nodes[nodes.length - 1] as RootContent));
+    this.lastTask = undefined;
     let k = 0;
     const head = nodes[0] as RootContent;
     if (notice && head.type === 'heading') {
@@ -493,7 +502,8 @@ class Builder {
    */
   private attachFields(item: ListItem, task: Task): boolean {
     const first = item.children[0];
-    if (!first || first.type !== 'paragraph') return false;
+    // Only a plain item of field lines: anything nested under it would be lost.
+    if (!first || first.type !== 'paragraph' || item.children.length > 1) return false;
     const lines = this.blockLines(this.s(first), this.e(first));
     if (!lines.every((l) => !l.text || matchFieldHead(l.text))) return false;
     for (const line of lines) {

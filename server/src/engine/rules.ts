@@ -249,12 +249,16 @@ export const RULES: Rule[] = [
     check(ctx) {
       eachTask(ctx.model, (t) => {
         const deadlines = t.fields.filter((f) => f.key === 'deadline');
-        for (const f of deadlines.slice(1)) {
+        const used = t.deadline?.field;
+        for (const f of deadlines) {
+          if (f === used || (!used && f === deadlines[0])) continue;
           ctx.report({
             code: 'duplicate-field',
             start: f.start,
             end: f.end,
-            message: `这项任务的完成时限写了不止一处，只有第一处“${deadlines[0]?.value ?? ''}”有效。请删去多余的一处。`,
+            message: used
+              ? `这项任务的完成时限写了不止一处，只有“${t.deadline?.text ?? ''}”这一处有效。请删去多余的一处。`
+              : '这项任务的完成时限写了不止一处。请只保留一处。',
           });
         }
       });
