@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyze, applyEdits, toJson, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
+import { runServer } from '../lsp/main.ts';
 
 /** Where the CLI writes; tests hand in their own. */
 export interface Output {
@@ -25,6 +26,8 @@ const HELP = `fenjie ${VERSION} —— 任务分解表（.fj.md）的检查与�
       --fix     自动修正可以安全修正的问题（半角标点、编号等），写回原文件
   fenjie export 文件 --to json [-o 输出文件]
       导出文档内容；不加 -o 时输出到屏幕。
+  fenjie lsp --stdio
+      以语言服务器方式运行（供 Neovim、Emacs 等编辑器的 LSP 客户端使用）。
   fenjie --help | --version
 
 退出码：0 没有错误；1 有错误；2 用法或文件读写问题。
@@ -40,6 +43,8 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         return check(rest, io);
       case 'export':
         return exportCommand(rest, io);
+      case 'lsp':
+        return lsp(rest);
       case '--version':
       case '-v':
         io.out(`${VERSION}\n`);
@@ -112,11 +117,11 @@ function check(args: string[], io: Output): number {
       const before = text;
       // Fixes may meet (a fixed number shifts nothing, but be safe): apply, re-check, repeat.
       for (let round = 0; round < 10; round++) {
-        const edits = result.diagnostics.flatMap((d) => d.fixes?.find((f) => f.preferred)?.edits ?? []);
-        if (!edits.length) break;
-        const next = applyEdits(text, edits);
+        const fixes = result.diagnostics.flatMap((d) => d.fixes?.find((f) => f.preferred) ?? []);
+        if (!fixes.length) break;
+        const next = applyEdits(text, fixes.flatMap((f) => f.edits));
         if (next === text) break;
-        fixed += edits.length;
+        fixed += fixes.length;
         text = next;
         result = analyze(text, { file, host: nodeHost });
       }
@@ -161,6 +166,15 @@ function check(args: string[], io: Output): number {
   }
   if (ioTrouble) return 2;
   return errors > 0 ? 1 : 0;
+}
+
+/** Runs the language server until its client says exit: the promise never settles. */
+function lsp(args: string[]): Promise<number> {
+  if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
+    throw new UserError('请指定连接方式，例如：fenjie lsp --stdio');
+  }
+  runServer();
+  return new Promise(() => undefined);
 }
 
 function exportCommand(args: string[], io: Output): number {

@@ -387,12 +387,36 @@ function checkListNumbers(ctx: RuleContext, bd: Breakdown): void {
         start: n.start,
         end: n.end,
         message: `任务序号 ${n.value} ${repeated ? '重复' : '不连续'}，此处应为 ${expected}。`,
-        fixes: [{ title: `改为 ${expected}`, edits: [ctx.edit(n.start, n.end, String(expected))], preferred: true }],
+        fixes: [{ title: `改为 ${expected}`, edits: renumberEdits(ctx, t, String(expected)), preferred: true }],
         data: { expected },
       });
     });
     last = start + list.tasks.length - 1;
   }
+}
+
+/**
+ * Replaces an item's number. When the number changes width (9. → 10.), the item's further
+ * lines move by as much, or they would fall out of the item and lose their fields.
+ */
+function renumberEdits(ctx: RuleContext, t: Task, wanted: string): Fix['edits'] {
+  const n = t.listNumber as NonNullable<Task['listNumber']>;
+  const edits = [ctx.edit(n.start, n.end, wanted)];
+  const delta = wanted.length - (n.end - n.start);
+  if (delta === 0) return edits;
+  const lines = ctx.model.lines;
+  const first = lines.position(t.start).line;
+  const last = lines.position(t.end).line;
+  const column = t.contentIndent.length;
+  for (let line = first + 1; line <= last; line++) {
+    const text = lines.lineText(line);
+    const indent = /^ */.exec(text)?.[0].length ?? 0;
+    // Blank lines, and lines at the margin that only belong to the item lazily, stay.
+    if (indent === text.length || indent < column) continue;
+    const at = lines.starts[line] as number;
+    edits.push(delta > 0 ? ctx.edit(at, at, ' '.repeat(delta)) : ctx.edit(at, at - delta, ''));
+  }
+  return edits;
 }
 
 /** Deletes a unit from its list together with one separator, so the list stays well formed. */
