@@ -29,6 +29,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import { analyze, buildModel, checkModel, linkModel, runRules, Directory, RULES, type EngineHost } from '../../server/src/engine/index.ts';
 import { generateDirectory, generateDocument } from './generate.ts';
+import { lspBench } from './lsp-bench.ts';
 
 /** The check may cost at most this many times a bare remark parse of the 2,000-task document. */
 const LIMIT = 1.3;
@@ -174,7 +175,7 @@ function breakdown(text: string, runs: number): void {
   for (const [code, xs] of Object.entries(perRule).sort((x, y) => median(y[1]) - median(x[1]))) row('  ' + code, xs);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const started = performance.now();
   const v = parserVersions();
   console.log(`fenjie bench — node ${process.version}, micromark ${v['micromark']} (micromark-core-commonmark ${v['micromark-core-commonmark']}, mdast-util-from-markdown ${v['mdast-util-from-markdown']}, remark-parse ${v['remark-parse']})`);
@@ -201,7 +202,8 @@ function main(): void {
     console.log(`\n2,000 tasks: check/remark = ${ratio.toFixed(2)}x, limit ${LIMIT}x: ${ratio <= LIMIT ? 'OK' : 'OVER'}`);
   }
   if (process.argv.includes('--breakdown')) breakdown(texts.get(2000) as string, 3);
+  await lspBench();
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-main();
+void main();

@@ -1,0 +1,201 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { analyze, buildModel, checkModel, DIRECTORY_FILE, MAX_DOCUMENT_LENGTH, type Analysis, type EngineHost } from '../engine/index.ts';
+import type { PieceCache } from '../engine/segment.ts';
+import type { ServiceDocument, ServiceWorkspace } from '../service/types.ts';
+import { DEFAULT_SETTINGS, type Settings } from '../settings.ts';
+
+export const DOCUMENT_SUFFIX = '.fj.md';
+
+export function isFenjieDocument(p: string): boolean {
+  return p.endsWith(DOCUMENT_SUFFIX);
+}
+
+export function isDirectoryFile(p: string): boolean {
+  return path.basename(p) === DIRECTORY_FILE || p.endsWith('.yaml') || p.endsWith('.yml');
+}
+
+interface OpenState {
+  uri: string;
+  path: string;
+  version: number;
+  text: string;
+  /** Reused across versions: an edit re-parses only the pieces it touched. */
+  pieces: PieceCache;
+  /** The analysis of `analysedVersion`; older than `version` while an edit waits to be checked. */
+  analysis?: Analysis;
+  analysedVersion?: number;
+}
+
+/**
+ * What the server knows: the open documents as edited, the workspace's other `.fj.md`
+ * documents as on disk, and the 单位名录 files (an open buffer wins over the disk).
+ */
+export class Store implements ServiceWorkspace {
+  settings: Settings = DEFAULT_SETTINGS;
+  /** Workspace folders (paths). Untrusted, nothing outside them is read. */
+  roots: string[] = [];
+  trusted = true;
+  private readonly open = new Map<string, OpenState>();
+  private readonly indexed = new Map<string, ServiceDocument>();
+  /** Open non-document buffers (单位名录 files being edited), by path. */
+  private readonly buffers = new Map<string, string>();
+
+  readonly host: EngineHost = {
+    readFile: (p) => this.readText(p, true),
+    isBoundary: (dir) => this.roots.some((r) => samePath(r, dir)),
+  };
+
+  uriOf(p: string): string {
+    for (const s of this.open.values()) if (s.path === p) return s.uri;
+    return URI.file(p).toString();
+  }
+
+  pathOf(uri: string): string {
+    return URI.parse(uri).fsPath;
+  }
+
+  /** Whether a path may be read: anywhere when trusted, else inside a workspace folder. */
+  mayRead(p: string): boolean {
+    if (this.trusted) return true;
+    const abs = path.resolve(p);
+    return this.roots.some((r) => {
+      const rel = path.relative(r, abs);
+      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    });
+  }
+
+  readText(p: string, throwOnError = false): string | undefined {
+    const buffer = this.buffers.get(p);
+    if (buffer !== undefined) return buffer;
+    for (const s of this.open.values()) if (s.path === p) return s.text;
+    if (!this.mayRead(p)) return undefined;
+    try {
+      const bytes = fs.readFileSync(p);
+      if (bytes.length > MAX_DOCUMENT_LENGTH * 3) throw new Error('文件过大');
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      if (throwOnError) throw new Error(code === 'EACCES' || code === 'EPERM' ? '没有读取权限' : e instanceof TypeError ? '不是 UTF-8 编码的文本' : (e as Error).message);
+      return undefined;
+    }
+  }
+
+  // --- open documents -------------------------------------------------------------------
+
+  openDocument(uri: string, version: number, text: string): void {
+    this.open.set(uri, { uri, path: this.pathOf(uri), version, text, pieces: new Map() });
+  }
+
+  changeDocument(uri: string, version: number, text: string): void {
+    const s = this.open.get(uri);
+    if (!s) return this.openDocument(uri, version, text);
+    s.version = version;
+    s.text = text;
+  }
+
+  closeDocument(uri: string): void {
+    const s = this.open.get(uri);
+    this.open.delete(uri);
+    // Back to what the disk says, for references and completion.
+    if (s && this.indexed.has(uri)) this.indexFile(s.path);
+  }
+
+  setBuffer(p: string, text: string | undefined): void {
+    if (text === undefined) this.buffers.delete(p);
+    else this.buffers.set(p, text);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.open.has(uri);
+  }
+
+  openUris(): string[] {
+    return [...this.open.keys()];
+  }
+
+  /** The open document's analysis for its current version, checking it now if need be. */
+  fresh(uri: string): ServiceDocument | undefined {
+    const s = this.open.get(uri);
+    if (!s) return this.indexed.get(uri);
+    if (!s.analysis || s.analysedVersion !== s.version) {
+      const model = s.text.length > MAX_DOCUMENT_LENGTH ? undefined : buildModel(s.text, s.pieces);
+      s.analysis = model ? checkModel(model, { file: s.path, host: this.host }) : analyze(s.text);
+      s.analysedVersion = s.version;
+    }
+    return { uri: s.uri, path: s.path, version: s.version, text: s.text, analysis: s.analysis };
+  }
+
+  /** Forgets the analyses that used a directory, so they are made again (the parses are kept). */
+  invalidate(directoryPath?: string): string[] {
+    const touched: string[] = [];
+    for (const s of this.open.values()) {
+      if (!directoryPath || s.analysis?.directory?.path === directoryPath || !s.analysis?.directory) {
+        s.analysis = undefined;
+        touched.push(s.uri);
+      }
+    }
+    for (const [uri, d] of this.indexed) {
+      if (!directoryPath || d.analysis.directory?.path === directoryPath || !d.analysis.directory) this.indexFile(d.path, uri);
+    }
+    return touched;
+  }
+
+  // --- the workspace's other documents ------------------------------------------------------
+
+  indexFile(p: string, uri = URI.file(p).toString()): void {
+    const text = this.readText(p);
+    if (text === undefined || text.length > MAX_DOCUMENT_LENGTH) {
+      this.indexed.delete(uri);
+      return;
+    }
+    this.indexed.set(uri, { uri, path: p, version: null, text, analysis: analyze(text, { file: p, host: this.host }) });
+  }
+
+  forgetFile(uri: string): void {
+    this.indexed.delete(uri);
+  }
+
+  /** The `.fj.md` files under the workspace folders, at most `settings.maxFiles`. */
+  listWorkspaceDocuments(): string[] {
+    const out: string[] = [];
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 16 || out.length >= this.settings.maxFiles) return;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (out.length >= this.settings.maxFiles) return;
+        if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p, depth + 1);
+        else if (e.isFile() && isFenjieDocument(e.name)) out.push(p);
+      }
+    };
+    for (const r of this.roots) walk(r, 0);
+    return out;
+  }
+
+  // --- ServiceWorkspace -------------------------------------------------------------------
+
+  *documents(): Iterable<ServiceDocument> {
+    for (const uri of this.open.keys()) {
+      const d = this.fresh(uri);
+      if (d) yield d;
+    }
+    for (const [uri, d] of this.indexed) if (!this.open.has(uri)) yield d;
+  }
+
+  get(uri: string): ServiceDocument | undefined {
+    return this.fresh(uri);
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  return path.resolve(a) === path.resolve(b);
+}
