@@ -1,7 +1,7 @@
 import type { Directory } from './directory.ts';
 import type { DocumentModel, FieldOccurrence, Task, UnitRef } from './model.ts';
-import { splitUnits, isCollectiveByForm } from './units.ts';
-import { parseDeadline } from './deadline.ts';
+import { splitUnits, isCollectiveByForm, type UnitToken } from './units.ts';
+import { parseDeadline, type ParsedDeadline } from './deadline.ts';
 import { effectiveYear } from './frontmatter.ts';
 
 /**
@@ -11,6 +11,7 @@ import { effectiveYear } from './frontmatter.ts';
  */
 export function linkModel(model: DocumentModel, directory: Directory | undefined): void {
   const year = effectiveYear(model.meta);
+  memo = memoFor(directory);
   for (const bd of model.breakdowns) {
     for (const task of bd.tasks) linkTask(model.text, task, directory, year);
   }
@@ -27,7 +28,7 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
       case 'lead':
       case 'responsible':
       case 'cooperating':
-        for (const tok of splitUnits(text, f.valueStart, trimmed(text, f.valueStart, f.valueEnd).end, directory)) {
+        for (const tok of unitsOf(text, f.valueStart, trimmed(text, f.valueStart, f.valueEnd).end, directory)) {
           const role = f.key === 'responsible' && tok.leads ? 'lead' : f.key;
           const ref = makeRef(tok.name, tok.start, tok.end, role, f, directory);
           ref.leadInResponsible = f.key === 'responsible' && tok.leads;
@@ -40,7 +41,7 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
           const { start, end } = trimmed(text, f.valueStart, f.valueEnd);
           if (start === end) break;
           const value = text.slice(start, end);
-          const parsed = parseDeadline(value, year);
+          const parsed = deadlineOf(value, year);
           task.deadline = { text: value, start, end, field: f, ...(parsed ? { parsed } : {}) };
         }
         break;
@@ -72,4 +73,47 @@ function makeRef(name: string, start: number, end: number, role: UnitRef['role']
     canonical: directory ? directory.canonical(name) : name,
     ...(hit ? { known: hit.kind } : collective ? { known: 'collective' as const } : {}),
   };
+}
+
+/*
+ * Documents repeat their unit lists and deadlines, and the editor links a document again on
+ * every edit: results are kept per value text (unit tokens relative to the value's start),
+ * for the directory they were made with.
+ */
+interface Memo {
+  units: Map<string, UnitToken[]>;
+  deadlines: Map<string, ParsedDeadline | null>;
+}
+
+const memos = new WeakMap<Directory, Memo>();
+const noDirectory: Memo = { units: new Map(), deadlines: new Map() };
+let memo: Memo = noDirectory;
+
+function memoFor(directory: Directory | undefined): Memo {
+  if (!directory) return noDirectory;
+  let m = memos.get(directory);
+  if (!m) memos.set(directory, (m = { units: new Map(), deadlines: new Map() }));
+  return m;
+}
+
+function unitsOf(text: string, start: number, end: number, directory: Directory | undefined): UnitToken[] {
+  const value = text.slice(start, end);
+  let rel = memo.units.get(value);
+  if (!rel) {
+    if (memo.units.size > 20_000) memo.units.clear();
+    rel = splitUnits(value, 0, value.length, directory);
+    memo.units.set(value, rel);
+  }
+  return rel.map((t) => ({ ...t, start: t.start + start, end: t.end + start }));
+}
+
+function deadlineOf(value: string, year: number | undefined): ParsedDeadline | undefined {
+  const key = `${year ?? ''}|${value}`;
+  let parsed = memo.deadlines.get(key);
+  if (parsed === undefined) {
+    if (memo.deadlines.size > 20_000) memo.deadlines.clear();
+    parsed = parseDeadline(value, year) ?? null;
+    memo.deadlines.set(key, parsed);
+  }
+  return parsed ?? undefined;
 }

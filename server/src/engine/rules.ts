@@ -286,14 +286,12 @@ function isCjkPunct(c: number): boolean {
 
 function checkHalfwidth(ctx: RuleContext): void {
   const text = ctx.model.text;
-  const skip = skippedSpans(ctx.model);
+  // Code and the like are looked up only once a candidate is found: most documents have none.
+  let skip: [number, number][] | undefined;
   let si = 0;
   const re = /[,;:()]/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const at = m.index;
-    while (si < skip.length && (skip[si] as [number, number])[1] <= at) si++;
-    const span = skip[si];
-    if (span && span[0] <= at) continue;
     const ch = m[0];
     const prev = text.charCodeAt(at - 1);
     // A low surrogate before: look at its high surrogate for the extension planes.
@@ -305,6 +303,10 @@ function checkHalfwidth(ctx: RuleContext): void {
     else if (ch === ')') flag = prevIsHan && (nextIsHan || isCjkPunct(next) || Number.isNaN(next) || next === 10 || next === 13);
     else flag = prevIsHan && nextIsHan;
     if (!flag) continue;
+    skip ??= skippedSpans(ctx.model);
+    while (si < skip.length && (skip[si] as [number, number])[1] <= at) si++;
+    const span = skip[si];
+    if (span && span[0] <= at) continue;
     const full = FULLWIDTH[ch] as string;
     ctx.report({
       code: 'halfwidth-punctuation',

@@ -104,7 +104,15 @@ export function splitPieces(text: string): Piece[] {
     if (offset > (seams[seams.length - 1] as number)) seams.push(offset);
   };
   /** Whether nested content is plain text, which a paragraph line is. */
-  const nested = (content: string): boolean => content.trim() !== '' && !HEADING.test(content.trimStart()) && !THEMATIC.test(content.trim());
+  const nested = (content: string): boolean => {
+    let i = 0;
+    while (i < content.length && (content.charCodeAt(i) === 32 || content.charCodeAt(i) === 9)) i++;
+    if (i === content.length) return false;
+    const c = content.charCodeAt(i);
+    // Only these can start a heading or a rule; anything else is paragraph text.
+    if (c !== 35 && c !== 45 && c !== 42 && c !== 95) return true;
+    return !HEADING.test(content.slice(i)) && !THEMATIC.test(content.trim());
+  };
   while (at < n) {
     let end = at;
     while (end < n) {
