@@ -28,10 +28,10 @@ export class LspClient {
   readonly ready: Promise<void>;
   stderr = '';
 
-  constructor(readonly workspace: string, settings: Record<string, unknown> = {}) {
-    const server = path.join(ROOT, 'out', 'server.cjs');
-    if (!fs.existsSync(server)) throw new Error('out/server.cjs is missing: run `npm run build` first');
-    this.child = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
+  /** `args`: how to start the server; by default the extension's bundle, out/server.cjs. */
+  constructor(readonly workspace: string, settings: Record<string, unknown> = {}, args = [path.join(ROOT, 'out', 'server.cjs'), '--stdio']) {
+    if (!fs.existsSync(args[0] as string)) throw new Error(`${args[0]} is missing: run \`npm run build\` first`);
+    this.child = spawn(process.execPath, args, { stdio: 'pipe' });
     this.child.stderr.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

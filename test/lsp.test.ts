@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { CompletionList, Hover, Location, WorkspaceEdit, DocumentSymbol, CodeAction, TextEdit, InlayHint, FoldingRange } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../server/src/engine/index.ts';
 import { LspClient } from './lsp-client.ts';
+import { ROOT } from './helpers.ts';
 
 /*
  * Every feature of the language server through real JSON-RPC: the built server in a child
@@ -188,4 +189,18 @@ test('a CRLF document: same findings, positions on the right lines', async () =>
   const uri = client.open('crlf.fj.md', crlf);
   const d = await client.diagnostics(uri, 1);
   assert.deepEqual(d.diagnostics.map((x) => [x.code, x.range.start.line]), [['unknown-unit', 14]]);
+});
+
+test('`fenjie lsp --stdio` is the same server, for any LSP client', async () => {
+  const other = new LspClient(dir, {}, [path.join(ROOT, 'server', 'bin', 'fenjie.js'), 'lsp', '--stdio']);
+  try {
+    await other.start();
+    const uri = other.open('other.fj.md');
+    const d = await other.diagnostics(uri, 1);
+    assert.deepEqual(d.diagnostics, []);
+    const uri2 = other.open('bad.fj.md', '- 任务\n');
+    assert.deepEqual((await other.diagnostics(uri2, 1)).diagnostics.map((x) => x.code), ['missing-lead', 'missing-deadline']);
+  } finally {
+    await other.stop();
+  }
 });
