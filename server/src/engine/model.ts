@@ -142,6 +142,8 @@ export interface DocumentModel {
   parseFailureAt?: number;
   /** Offset added to every mdast offset: 1 when the text starts with a BOM. */
   shift: number;
+  /** Where each piece's positions count from (segment.ts); walk the tree with walkTree. */
+  bases: WeakMap<object, number>;
 }
 
 const CN_DIGITS = '零一二三四五六七八九';
@@ -273,6 +275,8 @@ class Builder {
   readonly lines: LineIndex;
   readonly model: DocumentModel;
   private shift = 0;
+  /** The base of the piece being read (see s()). */
+  private base = 0;
   /** The task a mis-indented field item (`- 牵头单位：…` at the left margin) belongs to. */
   private lastTask: Task | undefined;
 
@@ -283,6 +287,7 @@ class Builder {
     this.lines = new LineIndex(text);
     this.shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     let root: Root = { type: 'root', children: [] };
+    let bases = new WeakMap<object, number>();
     let parseFailure: string | undefined;
     let failureAt: number | undefined;
     const deep = findDeepNesting(text);
@@ -292,7 +297,7 @@ class Builder {
       if (deep >= 0) {
         parseFailure = 'nesting';
         failureAt = deep;
-      } else root = parseInPieces(this.shift ? text.slice(1) : text, pieceCache);
+      } else ({ root, bases } = parseInPieces(this.shift ? text.slice(1) : text, pieceCache));
     } catch (e) {
       // The parser recurses per nesting level; thousands of nested containers exhaust the
       // stack. The document is then read as having no structure, and a diagnostic says why.
@@ -311,17 +316,27 @@ class Builder {
       breakdowns: [],
       headingGroups: [],
       shift: this.shift,
+      bases,
       ...(parseFailure ? { parseFailure } : {}),
       ...(failureAt !== undefined ? { parseFailureAt: failureAt } : {}),
     };
   }
 
+  /**
+   * Offsets of a node. Pieces keep their own positions (see segment.ts): a top-level node
+   * or a joined list's item sets the base its descendants count from, and the builder
+   * always meets such a node before what it holds.
+   */
   private s(node: { position?: { start: { offset?: number } } }): number {
-    return (node.position?.start.offset ?? 0) + this.shift;
+    const b = this.model.bases.get(node);
+    if (b !== undefined) this.base = b;
+    return (node.position?.start.offset ?? 0) + this.base + this.shift;
   }
 
   private e(node: { position?: { end: { offset?: number } } }): number {
-    return (node.position?.end.offset ?? 0) + this.shift;
+    const b = this.model.bases.get(node);
+    if (b !== undefined) this.base = b;
+    return (node.position?.end.offset ?? 0) + this.base + this.shift;
   }
 
   build(): DocumentModel {
@@ -376,6 +391,7 @@ class Builder {
   }
 
   headingText(h: Heading): { text: string; start: number; end: number } {
+    this.s(h); // its children count from its base
     if (h.children.length === 0) {
       const at = this.e(h);
       return { text: '', start: at, end: at };
@@ -461,7 +477,9 @@ class Builder {
 
   private readList(list: List, bd: Breakdown, categories: Category[]): void {
     const ordered: OrderedList | undefined = list.ordered ? { start: list.start ?? 1, tasks: [] } : undefined;
+    this.s(list);
     for (const item of list.children) {
+      this.s(item);
       if (this.lastTask && this.attachFields(item, this.lastTask)) continue;
       const task = this.readTask(item, categories, !!list.ordered);
       this.lastTask = task;

@@ -1,6 +1,7 @@
 import type { Directory } from './directory.ts';
 import type { Breakdown, Category, DocumentModel, NumberLabel, Task, UnitRef } from './model.ts';
 import { formatLabelNumber } from './model.ts';
+import { walkTree } from './segment.ts';
 import type { Diagnostic, DiagnosticCode, Fix, RelatedInfo, Severity } from './types.ts';
 import { FIELD_LABEL } from './fields.ts';
 import { suggestDeadline } from './deadline.ts';
@@ -321,19 +322,12 @@ function checkHalfwidth(ctx: RuleContext): void {
 /** Code, HTML, front matter and inline code are not prose: punctuation there is left alone. */
 function skippedSpans(model: DocumentModel): [number, number][] {
   const out: [number, number][] = [];
-  const shift = model.shift;
-  const walk = (nodes: readonly { type: string; position?: { start: { offset?: number }; end: { offset?: number } }; children?: unknown[] }[]): void => {
-    for (const n of nodes) {
-      if (n.type === 'code' || n.type === 'html' || n.type === 'yaml' || n.type === 'inlineCode' || n.type === 'link' || n.type === 'definition' || n.type === 'image') {
-        if (n.position) out.push([(n.position.start.offset ?? 0) + shift, (n.position.end.offset ?? 0) + shift]);
-      } else if (n.children) {
-        stack.push(n.children as typeof nodes);
-      }
-    }
-  };
-  // An explicit stack: documents nest deeply and recursion would overflow.
-  const stack: (readonly { type: string; children?: unknown[] }[])[] = [model.root.children as never];
-  while (stack.length) walk(stack.pop() as never);
+  const skipped = new Set(['code', 'html', 'yaml', 'inlineCode', 'link', 'definition', 'image']);
+  walkTree(model.root, model.bases, model.shift, (node, start, end) => {
+    if (!skipped.has(node.type)) return true;
+    out.push([start, end]);
+    return false;
+  });
   return out.sort((a, b) => a[0] - b[0]);
 }
 

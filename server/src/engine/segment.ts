@@ -244,68 +244,62 @@ export function splitPieces(text: string): Piece[] {
   return pieces;
 }
 
-/** A parsed piece, cached by its text; its offsets are made absolute when it is used. */
+/** A parsed piece, cached by its text. Its positions count from the piece's start. */
 interface CachedPiece {
   root: Root;
-  /** The offset and line its positions currently count from. */
-  base: number;
-  baseLine: number;
+}
+
+/**
+ * A document parsed in pieces. Each piece's tree keeps the positions it was parsed with,
+ * counted from the piece's start, so an edit moves no position of any other piece: `bases`
+ * gives the offset to add for each top-level node (and for each item of a list joined from
+ * several pieces); a node not in it counts from its nearest ancestor's base.
+ */
+export interface PieceTree {
+  root: Root;
+  bases: WeakMap<object, number>;
 }
 
 /**
  * Parses text piece by piece (reusing `cache`, keyed by piece text) and joins the pieces
  * into one tree, merging lists that a parse of the whole would have made one.
  */
-export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): Root {
+export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): PieceTree {
+  const bases = new WeakMap<object, number>();
   const pieces = groupPieces(text, splitPieces(text));
-  if (pieces.length === 1) return parseMarkdown(text);
+  if (pieces.length === 1) return { root: parseMarkdown(text), bases };
   const children: RootContent[] = [];
   const used = new Map<string, CachedPiece>();
   // Lists made here by joining pieces' lists; these may grow in place (the pieces' own may not).
   const joined = new Set<List>();
-  let line = 0;
-  let counted = 0;
   for (const p of pieces) {
-    line += countLines(text, counted, p.start);
-    counted = p.start;
     const src = text.slice(p.start, p.end);
     let entry = cache?.get(src);
     if (entry && used.has(src)) entry = undefined; // the same text twice: each needs its own tree
-    if (!entry) entry = { root: parseMarkdown(src), base: 0, baseLine: 0 };
-    if (entry.base !== p.start || entry.baseLine !== line) {
-      shift(entry.root, p.start - entry.base, line - entry.baseLine);
-      entry.base = p.start;
-      entry.baseLine = line;
-    }
+    if (!entry) entry = { root: parseMarkdown(src) };
     used.set(src, entry);
     for (const c of entry.root.children) {
       const last = children[children.length - 1];
-      if (c.type === 'list' && last?.type === 'list' && sameList(text, last, c)) {
-        const into = joined.has(last) ? last : copyList(last);
-        joined.add(into);
-        joinList(text, into, c);
-        children[children.length - 1] = into;
+      if (c.type === 'list' && last?.type === 'list' && sameList(text, bases, last, c, p.start)) {
+        let into = last;
+        if (!joined.has(last)) {
+          into = copyList(last, bases.get(last) ?? 0, bases);
+          joined.add(into);
+          bases.set(into, 0);
+          children[children.length - 1] = into;
+        }
+        joinList(text, into, c, p.start, bases);
+      } else {
+        bases.set(c, p.start);
+        children.push(c);
       }
-      else children.push(c);
     }
   }
   if (cache) {
     cache.clear();
     for (const [k, v] of used) cache.set(k, v);
   }
-  line += countLines(text, counted, text.length);
-  const lastStart = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
-  return { type: 'root', children, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: line + 1, column: text.length - lastStart + 1, offset: text.length } } };
-}
-
-function countLines(text: string, from: number, to: number): number {
-  let k = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) k++;
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) k++;
-  }
-  return k;
+  return { root: { type: 'root', children, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: text.length } } }, bases };
 }
 
 export type PieceCache = Map<string, CachedPiece>;
@@ -354,45 +348,66 @@ function lineHash(text: string, at: number): number {
   return h >>> 0;
 }
 
-function marker(text: string, list: List): string {
+function marker(text: string, list: List, base: number): string {
   const item = list.children[0];
-  const at = item?.position?.start.offset ?? 0;
+  const at = (item?.position?.start.offset ?? 0) + base;
   const m = /^(?:[-*+]|\d{1,9}([.)]))/.exec(text.slice(at, at + 11));
   if (!m) return '';
   return m[1] ?? m[0];
 }
 
-function sameList(text: string, a: List, b: List): boolean {
-  return !!a.ordered === !!b.ordered && marker(text, a) === marker(text, b);
+/** Whether list b (parsed at `bBase`) continues list a, as one list in a parse of the whole. */
+function sameList(text: string, bases: WeakMap<object, number>, a: List, b: List, bBase: number): boolean {
+  const first = a.children[0];
+  const aBase = (first && bases.get(first)) ?? bases.get(a) ?? 0;
+  return !!a.ordered === !!b.ordered && marker(text, a, aBase) === marker(text, b, bBase);
 }
 
-function copyList(a: List): List {
+/** A list of its own to join others into, with absolute positions; its items keep their base. */
+function copyList(a: List, base: number, bases: WeakMap<object, number>): List {
   const pos = a.position as NonNullable<List['position']>;
-  return { ...a, children: [...a.children], position: { start: pos.start, end: pos.end } };
+  for (const item of a.children) bases.set(item, base);
+  return {
+    ...a,
+    children: [...a.children],
+    position: { start: { ...pos.start, offset: (pos.start.offset ?? 0) + base }, end: { ...pos.end, offset: (pos.end.offset ?? 0) + base } },
+  };
 }
 
-/** Appends list b to the joined list a, as a parse of the whole would have made them one. */
-function joinList(text: string, a: List, b: List): void {
+/** Appends list b (parsed at `base`) to the joined list a, as a parse of the whole would have made them one. */
+function joinList(text: string, a: List, b: List, base: number, bases: WeakMap<object, number>): void {
+  const bPos = b.position as NonNullable<List['position']>;
   // A blank line between two items makes the whole list loose.
-  const between = text.slice(a.position?.end.offset ?? 0, b.position?.start.offset ?? 0);
+  const between = text.slice(a.position?.end.offset ?? 0, (bPos.start.offset ?? 0) + base);
   const blankBetween = /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)/.test(between);
   a.spread = !!a.spread || !!b.spread || blankBetween;
-  for (const item of b.children) a.children.push(item);
-  (a.position as NonNullable<List['position']>).end = (b.position as NonNullable<List['position']>).end;
+  for (const item of b.children) {
+    bases.set(item, base);
+    a.children.push(item);
+  }
+  (a.position as NonNullable<List['position']>).end = { ...bPos.end, offset: (bPos.end.offset ?? 0) + base };
 }
 
-/** Moves every position of a tree by `delta` offsets and `lines` lines (explicit stack: trees may be deep). */
-function shift(root: Root, delta: number, lines: number): void {
-  const stack: { position?: { start: { offset?: number; line: number }; end: { offset?: number; line: number } }; children?: unknown[] }[] = [root];
+/**
+ * Walks a tree in document order with each node's absolute start and end; `visit` returns
+ * false to skip a node's children. An explicit stack: trees may be deep.
+ */
+export function walkTree(
+  root: Root,
+  bases: WeakMap<object, number>,
+  shift: number,
+  visit: (node: { type: string; children?: unknown[] }, start: number, end: number) => boolean | void,
+): void {
+  type N = { type: string; position?: { start: { offset?: number }; end: { offset?: number } }; children?: N[] };
+  const stack: { node: N; base: number }[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) stack.push({ node: root.children[i] as N, base: 0 });
   while (stack.length) {
-    const node = stack.pop() as (typeof stack)[number];
-    const pos = node.position;
-    if (pos) {
-      if (pos.start.offset !== undefined) pos.start.offset += delta;
-      if (pos.end.offset !== undefined) pos.end.offset += delta;
-      pos.start.line += lines;
-      pos.end.line += lines;
-    }
-    if (node.children) for (const c of node.children) stack.push(c as (typeof stack)[number]);
+    const { node, base: inherited } = stack.pop() as { node: N; base: number };
+    const base = bases.get(node) ?? inherited;
+    const start = (node.position?.start.offset ?? 0) + base + shift;
+    const end = (node.position?.end.offset ?? 0) + base + shift;
+    if (visit(node, start, end) === false || !node.children) continue;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as N, base });
   }
 }
+

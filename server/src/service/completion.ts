@@ -7,6 +7,7 @@ import { isCollectiveByForm } from '../engine/units.ts';
 import { taskAt } from './locate.ts';
 import { pinyinKeys } from './pinyin.ts';
 import type { ServiceDocument, ServiceWorkspace } from './types.ts';
+import { walkTree } from '../engine/index.ts';
 
 type UnitRole = 'lead' | 'responsible' | 'cooperating';
 
@@ -109,18 +110,16 @@ function metaContext(model: DocumentModel, line: number, lineStart: number, befo
 
 /** The spans of code blocks and raw HTML, where nothing is a field. */
 function inCode(model: DocumentModel, offset: number): boolean {
-  type Node = { type: string; position?: { start: { offset?: number }; end: { offset?: number } }; children?: Node[] };
-  const stack: Node[][] = [model.root.children as Node[]];
-  while (stack.length) {
-    for (const n of stack.pop() as Node[]) {
-      const start = (n.position?.start.offset ?? 0) + model.shift;
-      const end = (n.position?.end.offset ?? 0) + model.shift;
-      if (offset < start || offset > end) continue;
-      if (n.type === 'code' || n.type === 'html') return offset > start;
-      if (n.children) stack.push(n.children);
+  let inside = false;
+  walkTree(model.root, model.bases, model.shift, (node, start, end) => {
+    if (inside || offset < start || offset > end) return false;
+    if (node.type === 'code' || node.type === 'html') {
+      inside = offset > start;
+      return false;
     }
-  }
-  return false;
+    return true;
+  });
+  return inside;
 }
 
 /** Start of the name being typed: after the last unit separator outside brackets; undefined inside an open bracket. */

@@ -2,6 +2,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { analyze, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, type Analysis, type DiagnosticCode } from '../engine/index.ts';
 import type { DocumentModel, FieldOccurrence } from '../engine/model.ts';
 import type { ServiceDocument } from './types.ts';
+import { walkTree } from '../engine/index.ts';
 
 /*
  * Formatting a 任务分解表: field names spelled canonically, full-width punctuation, and each
@@ -95,15 +96,12 @@ function punctuationAndNames(analysis: Analysis): Span[] {
 
 /** Code blocks and raw HTML: formatting leaves them exactly as written. */
 function verbatimSpans(model: DocumentModel): [number, number][] {
-  type Node = { type: string; position?: { start: { offset?: number }; end: { offset?: number } }; children?: Node[] };
   const out: [number, number][] = [];
-  const stack: Node[][] = [model.root.children as Node[]];
-  while (stack.length) {
-    for (const n of stack.pop() as Node[]) {
-      if (n.type === 'code' || n.type === 'html') out.push([(n.position?.start.offset ?? 0) + model.shift, (n.position?.end.offset ?? 0) + model.shift]);
-      else if (n.children) stack.push(n.children);
-    }
-  }
+  walkTree(model.root, model.bases, model.shift, (node, start, end) => {
+    if (node.type !== 'code' && node.type !== 'html') return true;
+    out.push([start, end]);
+    return false;
+  });
   return out;
 }
 

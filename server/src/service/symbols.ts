@@ -56,8 +56,8 @@ function titleHeading(model: DocumentModel, bd: Breakdown): { start: number; end
   if (bd.heading) return bd.heading;
   for (const n of model.root.children) {
     if (n.type !== 'heading' || n.depth !== 1) continue;
-    const start = (n.position?.start.offset ?? 0) + model.shift;
-    const end = (n.position?.end.offset ?? 0) + model.shift;
+    const start = (n.position?.start.offset ?? 0) + (model.bases.get(n) ?? 0) + model.shift;
+    const end = (n.position?.end.offset ?? 0) + (model.bases.get(n) ?? 0) + model.shift;
     if (start >= bd.start && end <= bd.end) return { start, end };
   }
   return undefined;
@@ -150,7 +150,7 @@ export function provideFoldingRanges(doc: ServiceDocument): FoldingRange[] {
   if (model.body) {
     const headings = model.root.children
       .filter((n) => n.type === 'heading')
-      .map((n) => ({ depth: n.type === 'heading' ? n.depth : 0, start: (n.position?.start.offset ?? 0) + model.shift }))
+      .map((n) => ({ depth: n.type === 'heading' ? n.depth : 0, start: (n.position?.start.offset ?? 0) + (model.bases.get(n) ?? 0) + model.shift }))
       .filter((h) => h.start >= (model.body?.start ?? 0) && h.start < (model.body?.end ?? 0));
     headings.forEach((h, i) => {
       const next = headings.slice(i + 1).find((k) => k.depth <= h.depth);
