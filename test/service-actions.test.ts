@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CodeAction, Position, Range, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { CodeAction, Position, Range } from 'vscode-languageserver-types';
 import { applyEdits, LineIndex, type Task } from '../server/src/engine/index.ts';
 import { addToDirectoryEdit, provideCodeActions } from '../server/src/service/codeActions.ts';
 import { toLspDiagnostic } from '../server/src/service/diagnostics.ts';
 import type { ServiceDocument, ServiceWorkspace } from '../server/src/service/types.ts';
 import { ADD_TO_DIRECTORY_COMMAND } from '../server/src/protocol.ts';
-import { cursor, memoryWorkspace } from './service-helpers.ts';
+import { cursor, memoryWorkspace, applyWorkspaceEdit } from './service-helpers.ts';
 
 const DIRECTORY = '单位:\n  - 营商环境建设局\n  - 财政局\n  - 应急局\n';
 
@@ -44,30 +44,6 @@ function applied(doc: ServiceDocument, action: CodeAction | undefined): string {
   assert.ok(action?.edit?.changes, `no edit: ${action?.title}`);
   assert.deepEqual(Object.keys(action.edit.changes), [doc.uri]);
   return applyEdits(doc.text, action.edit.changes[doc.uri]!);
-}
-
-/** Applies a WorkspaceEdit (changes or documentChanges, with file creation) to files by path. */
-function applyWorkspaceEdit(ws: ServiceWorkspace, files: Record<string, string>, edit: WorkspaceEdit): Record<string, string> {
-  const out = { ...files };
-  for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
-    const p = ws.pathOf(uri);
-    assert.ok(p in out, `edit of an unknown file ${p}`);
-    out[p] = applyEdits(out[p] as string, edits);
-  }
-  for (const c of edit.documentChanges ?? []) {
-    if ('kind' in c) {
-      assert.equal(c.kind, 'create');
-      assert.ok(!(ws.pathOf(c.uri) in out), 'creates a file that exists');
-      out[ws.pathOf(c.uri)] = '';
-    } else {
-      const edits = c.edits.map((e) => {
-        assert.ok('newText' in e, 'a snippet edit');
-        return e;
-      });
-      out[ws.pathOf(c.textDocument.uri)] = applyEdits(out[ws.pathOf(c.textDocument.uri)] ?? '', edits);
-    }
-  }
-  return out;
 }
 
 function codes(doc: ServiceDocument): string[] {

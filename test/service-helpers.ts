@@ -1,4 +1,6 @@
-import { analyze, type EngineHost } from '../server/src/engine/index.ts';
+import assert from 'node:assert/strict';
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
+import { analyze, applyEdits, type EngineHost } from '../server/src/engine/index.ts';
 import type { ServiceDocument, ServiceWorkspace } from '../server/src/service/types.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../server/src/settings.ts';
 
@@ -48,4 +50,28 @@ export function cursor(marked: string): { text: string; position: { line: number
   const before = marked.slice(0, at);
   const lines = before.split(/\r\n|\r|\n/);
   return { text: before + marked.slice(at + 1), position: { line: lines.length - 1, character: (lines[lines.length - 1] as string).length } };
+}
+
+/** Applies a WorkspaceEdit (changes or documentChanges, with file creation) to files by path. */
+export function applyWorkspaceEdit(ws: ServiceWorkspace, files: Record<string, string>, edit: WorkspaceEdit): Record<string, string> {
+  const out = { ...files };
+  for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
+    const p = ws.pathOf(uri);
+    assert.ok(p in out, `edit of an unknown file ${p}`);
+    out[p] = applyEdits(out[p] as string, edits);
+  }
+  for (const c of edit.documentChanges ?? []) {
+    if ('kind' in c) {
+      assert.equal(c.kind, 'create');
+      assert.ok(!(ws.pathOf(c.uri) in out), 'creates a file that exists');
+      out[ws.pathOf(c.uri)] = '';
+    } else {
+      const edits = c.edits.map((e) => {
+        assert.ok('newText' in e, 'a snippet edit');
+        return e;
+      });
+      out[ws.pathOf(c.textDocument.uri)] = applyEdits(out[ws.pathOf(c.textDocument.uri)] ?? '', edits);
+    }
+  }
+  return out;
 }

@@ -2,12 +2,11 @@ import { test } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
-import type { Location, Position, WorkspaceEdit } from 'vscode-languageserver-types';
-import { applyEdits, LineIndex } from '../server/src/engine/index.ts';
+import type { Location, Position } from 'vscode-languageserver-types';
+import { LineIndex } from '../server/src/engine/index.ts';
 import { prepareRename, provideDefinition, provideReferences, provideRename } from '../server/src/service/navigation.ts';
-import type { ServiceWorkspace } from '../server/src/service/types.ts';
 import { ROOT } from './helpers.ts';
-import { cursor, memoryWorkspace } from './service-helpers.ts';
+import { cursor, memoryWorkspace, applyWorkspaceEdit } from './service-helpers.ts';
 
 const DIRECTORY = `# 单位名录
 单位:
@@ -50,29 +49,6 @@ function at(text: string, needle: string, into = 1, nth = 0): Position {
 function textAt(text: string, loc: Location): string {
   const lines = new LineIndex(text);
   return text.slice(lines.offset(loc.range.start), lines.offset(loc.range.end));
-}
-
-/** Applies a WorkspaceEdit (changes or documentChanges) to the files, by path. */
-function applyWorkspaceEdit(ws: ServiceWorkspace, files: Record<string, string>, edit: WorkspaceEdit): Record<string, string> {
-  const out = { ...files };
-  for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
-    const p = ws.pathOf(uri);
-    assert.ok(p in out, `edit of an unknown file ${p}`);
-    out[p] = applyEdits(out[p] as string, edits);
-  }
-  for (const c of edit.documentChanges ?? []) {
-    if ('kind' in c) {
-      assert.equal(c.kind, 'create');
-      out[ws.pathOf(c.uri)] = '';
-    } else {
-      const edits = c.edits.map((e) => {
-        assert.ok('newText' in e, 'a snippet edit');
-        return e;
-      });
-      out[ws.pathOf(c.textDocument.uri)] = applyEdits(out[ws.pathOf(c.textDocument.uri)] ?? '', edits);
-    }
-  }
-  return out;
 }
 
 /** Every finding of every document of a workspace made of `files`. */

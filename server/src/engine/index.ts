@@ -12,7 +12,7 @@ export { Directory, DIRECTORY_FILE } from './directory.ts';
 export type { DirectoryUnit, DirectoryCollective, DirectoryHit } from './directory.ts';
 export { linkModel } from './link.ts';
 export { RULES, cnDate } from './rules.ts';
-export { LineIndex, applyEdits } from './text.ts';
+export { LineIndex, applyEdits, applySpans } from './text.ts';
 export { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER } from './fields.ts';
 export { parseDeadline, suggestDeadline, ACCEPTED_DEADLINE_FORMS } from './deadline.ts';
 export { META_KEYS } from './frontmatter.ts';

@@ -65,9 +65,15 @@ export class LineIndex {
 /** Applies non-overlapping edits (overlapping ones after the first are skipped). */
 export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
   const index = new LineIndex(text);
-  const spans = edits
-    .map((e) => ({ start: index.offset(e.range.start), end: index.offset(e.range.end), newText: e.newText }))
-    .sort((a, b) => a.start - b.start || a.end - b.end);
+  return applySpans(
+    text,
+    edits.map((e) => ({ start: index.offset(e.range.start), end: index.offset(e.range.end), newText: e.newText })),
+  );
+}
+
+/** The same with offsets: each span's text replaces start..end. */
+export function applySpans(text: string, edits: { start: number; end: number; newText: string }[]): string {
+  const spans = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   let out = '';
   let at = 0;
   for (const s of spans) {

@@ -2,7 +2,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { analyze, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, type Analysis, type DiagnosticCode } from '../engine/index.ts';
 import type { DocumentModel, FieldOccurrence } from '../engine/model.ts';
 import type { ServiceDocument } from './types.ts';
-import { walkTree } from '../engine/index.ts';
+import { walkTree, applySpans } from '../engine/index.ts';
 
 /*
  * Formatting a 任务分解表: field names spelled canonically, full-width punctuation, and each
@@ -42,7 +42,7 @@ export function formatDocument(doc: ServiceDocument): TextEdit[] {
     // that its spans and the small ones never meet.
     if (!spans.length) spans = fieldOrder(analysis.model);
     if (!spans.length) break;
-    text = applySpans(text, spans);
+    text = applySpans(text, spans.map((sp) => ({ start: sp.start, end: sp.end, newText: sp.text })));
     analysis = reanalyze(text);
   }
   return lineEdits(original, text);
@@ -52,17 +52,6 @@ function reanalyze(text: string): Analysis {
   return analyze(text, { severity: HALFWIDTH_ONLY });
 }
 
-function applySpans(text: string, spans: Span[]): string {
-  spans.sort((a, b) => a.start - b.start);
-  let out = '';
-  let at = 0;
-  for (const s of spans) {
-    if (s.start < at) continue;
-    out += text.slice(at, s.start) + s.text;
-    at = s.end;
-  }
-  return out + text.slice(at);
-}
 
 function allFields(model: DocumentModel): FieldOccurrence[] {
   return model.breakdowns.flatMap((bd) => bd.tasks.flatMap((t) => t.fields));
