@@ -30,7 +30,8 @@ export class LspClient {
 
   /** `args`: how to start the server; by default the extension's bundle, out/server.cjs. */
   constructor(readonly workspace: string, settings: Record<string, unknown> = {}, args = [path.join(ROOT, 'out', 'server.cjs'), '--stdio']) {
-    if (!fs.existsSync(args[0] as string)) throw new Error(`${args[0]} is missing: run \`npm run build\` first`);
+    const script = args.find((a) => !a.startsWith('--')) as string;
+    if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
     this.child = spawn(process.execPath, args, { stdio: 'pipe' });
     this.child.stderr.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));

@@ -3,6 +3,7 @@ import type { DocumentModel, FieldOccurrence, Task, UnitRef } from './model.ts';
 import { splitUnits, isCollectiveByForm, type UnitToken } from './units.ts';
 import { parseDeadline, type ParsedDeadline } from './deadline.ts';
 import { effectiveYear } from './frontmatter.ts';
+import { detach } from './text.ts';
 
 /**
  * Gives each task its units and deadline: splits the unit fields (directory names first),
@@ -102,7 +103,7 @@ function unitsOf(text: string, start: number, end: number, directory: Directory 
   if (!rel) {
     if (memo.units.size > 20_000) memo.units.clear();
     rel = splitUnits(value, 0, value.length, directory);
-    memo.units.set(value, rel);
+    memo.units.set(detach(value), rel.map((t) => ({ ...t, name: detach(t.name), qualifier: detach(t.qualifier) })));
   }
   return rel.map((t) => ({ ...t, start: t.start + start, end: t.end + start }));
 }
@@ -113,7 +114,7 @@ function deadlineOf(value: string, year: number | undefined): ParsedDeadline | u
   if (parsed === undefined) {
     if (memo.deadlines.size > 20_000) memo.deadlines.clear();
     parsed = parseDeadline(value, year) ?? null;
-    memo.deadlines.set(key, parsed);
+    memo.deadlines.set(detach(key), parsed);
   }
   return parsed ?? undefined;
 }

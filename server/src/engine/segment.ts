@@ -1,5 +1,6 @@
 import type { List, Root, RootContent } from 'mdast';
 import { parseMarkdown } from './markdown.ts';
+import { detach } from './text.ts';
 
 /**
  * Splits a document at its top-level seams so that each piece can be parsed on its own and
@@ -276,8 +277,13 @@ export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): P
     const src = text.slice(p.start, p.end);
     let entry = cache?.get(src);
     if (entry && used.has(src)) entry = undefined; // the same text twice: each needs its own tree
-    if (!entry) entry = { root: parseMarkdown(src) };
-    used.set(src, entry);
+    let key = src;
+    if (!entry) {
+      // Kept across edits: its own copy, or it would keep this whole version of the text alive.
+      if (cache) key = detach(src);
+      entry = { root: parseMarkdown(key) };
+    }
+    used.set(key, entry);
     for (const c of entry.root.children) {
       const last = children[children.length - 1];
       if (c.type === 'list' && last?.type === 'list' && sameList(text, bases, last, c, p.start)) {

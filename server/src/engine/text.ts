@@ -83,3 +83,12 @@ export function applySpans(text: string, edits: { start: number; end: number; ne
   }
   return out + text.slice(at);
 }
+
+/**
+ * A copy of a string that holds no reference to the string it was cut from. V8 keeps a
+ * slice pointing into its parent, so a short key kept in a cache would keep the whole
+ * document of that version alive; what a cache keeps must be copied.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
