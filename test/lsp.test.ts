@@ -204,3 +204,15 @@ test('`fenjie lsp --stdio` is the same server, for any LSP client', async () => 
     await other.stop();
   }
 });
+
+test('a 单位名录 changed on disk (reported by the client’s watcher) re-checks the documents', async () => {
+  const uri = client.uri('doc.fj.md');
+  const file = path.join(dir, '单位名录.yaml');
+  const count = client.published.length;
+  fs.writeFileSync(file, `${DIRECTORY}  - 财政厅\n`);
+  client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('单位名录.yaml'), type: 2 }] });
+  await client.until(() => client.published.slice(count).some((p) => p.uri === uri && p.diagnostics.length === 0), 'a clean re-check after the file changed');
+  fs.writeFileSync(file, DIRECTORY);
+  client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('单位名录.yaml'), type: 2 }] });
+  await client.until(() => client.published.slice(count).some((p) => p.uri === uri && p.diagnostics.length === 1), 'the unknown unit again');
+});

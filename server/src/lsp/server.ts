@@ -182,6 +182,7 @@ export function startServer(connection: Connection): Store {
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const c of changes) {
       const p = store.pathOf(c.uri);
+      store.forgetDisk(p);
       if (isFenjieDocument(p)) {
         if (store.isOpen(c.uri)) continue;
         if (c.type === FileChangeType.Deleted) store.forgetFile(c.uri);

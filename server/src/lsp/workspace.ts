@@ -8,6 +8,8 @@ import { DEFAULT_SETTINGS, type Settings } from '../settings.ts';
 
 export const DOCUMENT_SUFFIX = '.fj.md';
 
+const DISK_TTL_MS = 2000;
+
 export function isFenjieDocument(p: string): boolean {
   return p.endsWith(DOCUMENT_SUFFIX);
 }
@@ -41,6 +43,12 @@ export class Store implements ServiceWorkspace {
   private readonly indexed = new Map<string, ServiceDocument>();
   /** Open non-document buffers (单位名录 files being edited), by path. */
   private readonly buffers = new Map<string, string>();
+  /**
+   * Files read from disk (undefined: not there), so that a keystroke reads no file. A change
+   * the client reports (it watches 单位名录.yaml and *.fj.md) drops an entry at once; any
+   * other is seen within DISK_TTL_MS (a 单位名录 named in front matter may be called anything).
+   */
+  private readonly disk = new Map<string, { text: string | undefined; at: number }>();
 
   readonly host: EngineHost = {
     readFile: (p) => this.readText(p, true),
@@ -71,13 +79,20 @@ export class Store implements ServiceWorkspace {
     if (buffer !== undefined) return buffer;
     for (const s of this.open.values()) if (s.path === p) return s.text;
     if (!this.mayRead(p)) return undefined;
+    const cached = this.disk.get(p);
+    if (cached && Date.now() - cached.at < DISK_TTL_MS) return cached.text;
     try {
       const bytes = fs.readFileSync(p);
       if (bytes.length > MAX_DOCUMENT_LENGTH * 3) throw new Error('文件过大');
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      this.disk.set(p, { text, at: Date.now() });
+      return text;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
+        this.disk.set(p, { text: undefined, at: Date.now() });
+        return undefined;
+      }
       if (throwOnError) throw new Error(code === 'EACCES' || code === 'EPERM' ? '没有读取权限' : e instanceof TypeError ? '不是 UTF-8 编码的文本' : (e as Error).message);
       return undefined;
     }
@@ -101,6 +116,11 @@ export class Store implements ServiceWorkspace {
     this.open.delete(uri);
     // Back to what the disk says, for references and completion.
     if (s && this.indexed.has(uri)) this.indexFile(s.path);
+  }
+
+  /** The file changed on disk: read it again when next needed. */
+  forgetDisk(p: string): void {
+    this.disk.delete(p);
   }
 
   setBuffer(p: string, text: string | undefined): void {
