@@ -69,3 +69,15 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The spec's example of both task forms (dialect spec §4). */
+export const SPEC_EXAMPLE = `## 一、加强权力配置信息和决策信息的公开
+
+1. 加强权力配置信息公开。
+   各单位对照法律法规规章，全面梳理本机关依法行使的行政权力……
+   - 牵头单位：营商环境建设局
+   - 责任单位：各单位
+   - 完成时限：12月底前
+
+2. 全面推进基层政务公开标准化规范化。（牵头单位：营商环境建设局；责任单位：各单位；完成时限：12月底前）
+`;

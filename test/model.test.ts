@@ -2,18 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildModel, toJson, Directory } from '../server/src/engine/index.ts';
 import { splitUnits } from '../server/src/engine/units.ts';
-import { check, codes } from './helpers.ts';
-
-const SPEC_EXAMPLE = `## 一、加强权力配置信息和决策信息的公开
-
-1. 加强权力配置信息公开。
-   各单位对照法律法规规章，全面梳理本机关依法行使的行政权力……
-   - 牵头单位：营商环境建设局
-   - 责任单位：各单位
-   - 完成时限：12月底前
-
-2. 全面推进基层政务公开标准化规范化。（牵头单位：营商环境建设局；责任单位：各单位；完成时限：12月底前）
-`;
+import { check, codes, SPEC_EXAMPLE } from './helpers.ts';
 
 test('the spec example: both task forms mean the same', () => {
   const { model } = check(`---\n年度: 2020\n---\n${SPEC_EXAMPLE}`);

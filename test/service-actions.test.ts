@@ -7,6 +7,7 @@ import { toLspDiagnostic } from '../server/src/service/diagnostics.ts';
 import type { ServiceDocument, ServiceWorkspace } from '../server/src/service/types.ts';
 import { ADD_TO_DIRECTORY_COMMAND } from '../server/src/protocol.ts';
 import { cursor, memoryWorkspace, applyWorkspaceEdit } from './service-helpers.ts';
+import { SPEC_EXAMPLE } from './helpers.ts';
 
 const DIRECTORY = '单位:\n  - 营商环境建设局\n  - 财政局\n  - 应急局\n';
 
@@ -175,19 +176,7 @@ test('add to 单位名录 without one: 单位名录.yaml is created beside the d
   assert.deepEqual(create?.documentChanges?.[0], { kind: 'create', uri: n.ws.uriOf('/w/名录/单位.yaml') });
 });
 
-const SPEC = `---
-年度: 2020
----
-## 一、加强权力配置信息和决策信息的公开
-
-1. 加强权力配置信息公开。
-   各单位对照法律法规规章，全面梳理本机关依法行使的行政权力……
-   - 牵头单位：营商环境建设局
-   - 责任单位：各单位
-   - 完成时限：12月底前
-
-2. 全面推进基层政务公开标准化规范化。（牵头单位：营商环境建设局；责任单位：各单位；完成时限：12月底前）
-`;
+const SPEC = `---\n年度: 2020\n---\n${SPEC_EXAMPLE}`;
 
 function rewrite(doc: ServiceDocument, ws: ServiceWorkspace, needle: string, title: string): string {
   const actions = provideCodeActions(ws, doc, at(point(doc.text, needle)), { diagnostics: [] });

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineHost } from '../engine/index.ts';
-import { MAX_DOCUMENT_LENGTH } from '../engine/index.ts';
+import { DOCUMENT_SUFFIX, MAX_DOCUMENT_LENGTH } from '../engine/index.ts';
+import { findDocuments } from '../documents.ts';
 
 /** A failure the user can act on, shown as one line without a stack trace. */
 export class UserError extends Error {}
@@ -74,8 +75,6 @@ export const nodeHost: EngineHost = {
   },
 };
 
-export const DOCUMENT_SUFFIX = '.fj.md';
-
 /** Expands folders into the `*.fj.md` files below them, sorted; files are kept as given. */
 export function collectDocuments(inputs: string[]): { files: string[]; problems: string[] } {
   const files: string[] = [];
@@ -92,29 +91,11 @@ export function collectDocuments(inputs: string[]): { files: string[]; problems:
       files.push(input);
       continue;
     }
-    const found: string[] = [];
-    walk(input, found, problems, 0);
+    const found = findDocuments(input, { onError: (e, dir) => problems.push(describe(e, dir)) });
     if (found.length === 0) problems.push(`${input}：文件夹中没有 ${DOCUMENT_SUFFIX} 文档。`);
     files.push(...found.sort());
   }
   return { files, problems };
-}
-
-function walk(dir: string, out: string[], problems: string[], depth: number): void {
-  if (depth > 32) return;
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    problems.push(describe(e, dir));
-    return;
-  }
-  for (const e of entries) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out, problems, depth + 1);
-    else if (e.isFile() && e.name.endsWith(DOCUMENT_SUFFIX)) out.push(p);
-  }
 }
 
 /**

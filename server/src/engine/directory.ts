@@ -24,6 +24,9 @@ export type DirectoryHit =
   | { kind: 'alias'; unit: DirectoryUnit; alias: string }
   | { kind: 'collective'; collective: DirectoryCollective };
 
+/** The ending of a fenjie document's file name. */
+export const DOCUMENT_SUFFIX = '.fj.md';
+
 /** The file name looked for in the document's folder and its parents. */
 export const DIRECTORY_FILE = '单位名录.yaml';
 

@@ -55,8 +55,9 @@ export function matchFieldHead(line: string): FieldHead | undefined {
   return { key: NAME_TO_KEY.get(name) as FieldKey, name, valueStart: m[0].length, colon: m[4] as string };
 }
 
-const OPEN = '（([【〔《“‘';
-const CLOSE = '）)]】〕》”’';
+/** Brackets inside which separators do not split a list. */
+export const OPEN = '（([【〔《“‘';
+export const CLOSE = '）)]】〕》”’';
 
 /** Finds the `（` that matches the `）` at `end - 1`, looking no further back than `from`; -1 if none. */
 export function matchTrailingParen(text: string, from: number, end: number): number {

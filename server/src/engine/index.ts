@@ -8,7 +8,7 @@ export type { Analysis, AnalyzeOptions, EngineHost, DirectoryFindings } from './
 export { buildModel } from './model.ts';
 export { walkTree, type PieceCache } from './segment.ts';
 export type { DocumentModel, Task, Breakdown, Category, UnitRef, FieldOccurrence, Deadline } from './model.ts';
-export { Directory, DIRECTORY_FILE } from './directory.ts';
+export { Directory, DIRECTORY_FILE, DOCUMENT_SUFFIX } from './directory.ts';
 export type { DirectoryUnit, DirectoryCollective, DirectoryHit } from './directory.ts';
 export { linkModel } from './link.ts';
 export { RULES, cnDate } from './rules.ts';

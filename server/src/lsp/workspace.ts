@@ -1,21 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { analyze, buildModel, checkModel, DIRECTORY_FILE, MAX_DOCUMENT_LENGTH, type Analysis, type EngineHost } from '../engine/index.ts';
+import { analyze, buildModel, checkModel, DOCUMENT_SUFFIX, MAX_DOCUMENT_LENGTH, type Analysis, type EngineHost } from '../engine/index.ts';
+import { findDocuments } from '../documents.ts';
 import type { PieceCache } from '../engine/segment.ts';
 import type { ServiceDocument, ServiceWorkspace } from '../service/types.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.ts';
-
-export const DOCUMENT_SUFFIX = '.fj.md';
 
 const DISK_TTL_MS = 2000;
 
 export function isFenjieDocument(p: string): boolean {
   return p.endsWith(DOCUMENT_SUFFIX);
-}
-
-export function isDirectoryFile(p: string): boolean {
-  return path.basename(p) === DIRECTORY_FILE || p.endsWith('.yaml') || p.endsWith('.yml');
 }
 
 interface OpenState {
@@ -40,7 +35,12 @@ export class Store implements ServiceWorkspace {
   roots: string[] = [];
   trusted = true;
   private readonly open = new Map<string, OpenState>();
-  private readonly indexed = new Map<string, ServiceDocument>();
+  /**
+   * The workspace's other documents. Their analysis is made when first asked for, and
+   * dropped when their 单位名录 changes: typing in a 单位名录 then costs no re-check of
+   * documents nobody looks at.
+   */
+  private readonly indexed = new Map<string, { uri: string; path: string; text: string; analysis?: Analysis }>();
   /** Open non-document buffers (单位名录 files being edited), by path. */
   private readonly buffers = new Map<string, string>();
   /**
@@ -139,7 +139,7 @@ export class Store implements ServiceWorkspace {
   /** The open document's analysis for its current version, checking it now if need be. */
   fresh(uri: string): ServiceDocument | undefined {
     const s = this.open.get(uri);
-    if (!s) return this.indexed.get(uri);
+    if (!s) return this.indexedDocument(uri);
     if (!s.analysis || s.analysedVersion !== s.version) {
       const model = s.text.length > MAX_DOCUMENT_LENGTH ? undefined : buildModel(s.text, s.pieces);
       s.analysis = model ? checkModel(model, { file: s.path, host: this.host }) : analyze(s.text);
@@ -157,8 +157,8 @@ export class Store implements ServiceWorkspace {
         touched.push(s.uri);
       }
     }
-    for (const [uri, d] of this.indexed) {
-      if (!directoryPath || d.analysis.directory?.path === directoryPath || !d.analysis.directory) this.indexFile(d.path, uri);
+    for (const d of this.indexed.values()) {
+      if (!directoryPath || d.analysis?.directory?.path === directoryPath || !d.analysis?.directory) d.analysis = undefined;
     }
     return touched;
   }
@@ -171,7 +171,7 @@ export class Store implements ServiceWorkspace {
       this.indexed.delete(uri);
       return;
     }
-    this.indexed.set(uri, { uri, path: p, version: null, text, analysis: analyze(text, { file: p, host: this.host }) });
+    this.indexed.set(uri, { uri, path: p, text });
   }
 
   forgetFile(uri: string): void {
@@ -181,23 +181,7 @@ export class Store implements ServiceWorkspace {
   /** The `.fj.md` files under the workspace folders, at most `settings.maxFiles`. */
   listWorkspaceDocuments(): string[] {
     const out: string[] = [];
-    const walk = (dir: string, depth: number): void => {
-      if (depth > 16 || out.length >= this.settings.maxFiles) return;
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (out.length >= this.settings.maxFiles) return;
-        if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p, depth + 1);
-        else if (e.isFile() && isFenjieDocument(e.name)) out.push(p);
-      }
-    };
-    for (const r of this.roots) walk(r, 0);
+    for (const r of this.roots) out.push(...findDocuments(r, { max: this.settings.maxFiles - out.length }));
     return out;
   }
 
@@ -208,7 +192,18 @@ export class Store implements ServiceWorkspace {
       const d = this.fresh(uri);
       if (d) yield d;
     }
-    for (const [uri, d] of this.indexed) if (!this.open.has(uri)) yield d;
+    for (const uri of this.indexed.keys()) {
+      if (this.open.has(uri)) continue;
+      const d = this.indexedDocument(uri);
+      if (d) yield d;
+    }
+  }
+
+  private indexedDocument(uri: string): ServiceDocument | undefined {
+    const d = this.indexed.get(uri);
+    if (!d) return undefined;
+    d.analysis ??= analyze(d.text, { file: d.path, host: this.host });
+    return { uri: d.uri, path: d.path, version: null, text: d.text, analysis: d.analysis };
   }
 
   get(uri: string): ServiceDocument | undefined {

@@ -11,11 +11,11 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import { buildModel, DIRECTORY_FILE, FIELD_LABEL, FIELD_ORDER, LineIndex, loadDirectory, type Fix, type Task } from '../engine/index.ts';
+import { applySpans, buildModel, DIRECTORY_FILE, FIELD_LABEL, FIELD_ORDER, LineIndex, loadDirectory, type Fix, type Task } from '../engine/index.ts';
 import type { FieldOccurrence } from '../engine/model.ts';
 import { ADD_TO_DIRECTORY_COMMAND, type AddToDirectoryArgs } from '../protocol.ts';
 import type { DiagnosticData } from './diagnostics.ts';
-import { hitAt, taskAt } from './locate.ts';
+import { hitAt, taskAt, trimEnd } from './locate.ts';
 import { yamlScalar } from './navigation.ts';
 import type { ServiceDocument, ServiceWorkspace } from './types.ts';
 
@@ -53,13 +53,6 @@ function isBlankLine(s: string): boolean {
   return /^[ \t\u3000]*$/.test(s);
 }
 
-/** `end` moved back over trailing white space and line breaks, not before `start`. */
-function trimEnd(text: string, start: number, end: number): number {
-  let e = end;
-  while (e > start && (isSpace(text.charCodeAt(e - 1)) || text.charCodeAt(e - 1) === 10 || text.charCodeAt(e - 1) === 13)) e--;
-  return e;
-}
-
 function toEdits(lines: LineIndex, spans: Span[]): TextEdit[] {
   return spans.map((s) => ({ range: lines.range(s.start, s.end), newText: s.newText }));
 }
@@ -74,16 +67,6 @@ function normalize(spans: Span[]): Span[] {
     else out.push({ ...s });
   }
   return out;
-}
-
-function applySpans(text: string, spans: Span[], base: number): string {
-  let out = '';
-  let at = 0;
-  for (const s of spans) {
-    out += text.slice(at, s.start - base) + s.newText;
-    at = s.end - base;
-  }
-  return out + text.slice(at);
 }
 
 /** Whether `kind` is one of the kinds asked for (a kind asks for its sub-kinds too). */
@@ -199,7 +182,7 @@ function rewriteKeepsTask(doc: ServiceDocument, task: Task, spans: Span[]): bool
   for (const s of spans) to = Math.max(to, s.end);
   if (spans.some((s) => s.start < from)) return false;
   const before = buildModel(text.slice(from, to)).breakdowns.flatMap((b) => b.tasks);
-  const after = buildModel(applySpans(text.slice(from, to), spans, from)).breakdowns.flatMap((b) => b.tasks);
+  const after = buildModel(applySpans(text.slice(from, to), spans.map((sp) => ({ ...sp, start: sp.start - from, end: sp.end - from })))).breakdowns.flatMap((b) => b.tasks);
   return before.length === 1 && after.length === 1 && taskKey(before[0] as Task) === taskKey(after[0] as Task) && taskKey(before[0] as Task) === taskKey(task);
 }
 

@@ -1,13 +1,12 @@
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
-import { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER, META_KEYS, cnDate, parseDeadline, type FieldKey } from '../engine/index.ts';
+import { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER, META_KEYS, cnDate, parseDeadline, walkTree, type FieldKey } from '../engine/index.ts';
 import type { DocumentModel, Task } from '../engine/model.ts';
-import { matchFieldHead, nextSeparator } from '../engine/fields.ts';
+import { CLOSE, matchFieldHead, nextSeparator, OPEN } from '../engine/fields.ts';
 import { effectiveYear } from '../engine/frontmatter.ts';
 import { isCollectiveByForm } from '../engine/units.ts';
 import { taskAt } from './locate.ts';
 import { pinyinKeys } from './pinyin.ts';
 import type { ServiceDocument, ServiceWorkspace } from './types.ts';
-import { walkTree } from '../engine/index.ts';
 
 type UnitRole = 'lead' | 'responsible' | 'cooperating';
 
@@ -21,8 +20,6 @@ type Context =
 /** Unit completion follows these, as the server's trigger characters do. */
 const UNIT_SEPARATORS = '、，,；;';
 const INLINE_SEPARATORS = '，；,;';
-const OPEN = '（([【〔《“‘';
-const CLOSE = '）)]】〕》”’';
 
 /** Indentation, block quote marks and a list marker: what precedes a field name on its line. */
 const LINE_PREFIX = /^[ \t\u3000>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?/;

@@ -1,8 +1,7 @@
 import type { TextEdit } from 'vscode-languageserver-types';
-import { analyze, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, type Analysis, type DiagnosticCode } from '../engine/index.ts';
+import { analyze, applySpans, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, walkTree, type Analysis, type DiagnosticCode } from '../engine/index.ts';
 import type { DocumentModel, FieldOccurrence } from '../engine/model.ts';
 import type { ServiceDocument } from './types.ts';
-import { walkTree, applySpans } from '../engine/index.ts';
 
 /*
  * Formatting a 任务分解表: field names spelled canonically, full-width punctuation, and each

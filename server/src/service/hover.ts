@@ -3,7 +3,7 @@ import { cnDate, suggestDeadline, type Task, type UnitRef } from '../engine/inde
 import type { Deadline, DocumentModel } from '../engine/model.ts';
 import { DEADLINE_EXAMPLES } from '../engine/rules.ts';
 import { effectiveYear } from '../engine/frontmatter.ts';
-import { hitAt } from './locate.ts';
+import { hitAt, mentionsOf } from './locate.ts';
 import type { ServiceDocument, ServiceWorkspace } from './types.ts';
 
 /** A card for the unit or the 完成时限 under the cursor; null elsewhere. */
@@ -37,30 +37,21 @@ function unitCard(ws: ServiceWorkspace, doc: ServiceDocument, unit: UnitRef): st
   else if (hit) lines.push('已列入单位名录。');
   else if (unit.collective) lines.push('不在单位名录中（按写法认作泛称）。');
   else lines.push('不在单位名录中。');
-  const { lead, other, documents } = countTasks(ws, doc, unit.canonical);
+  const { lead, other, documents } = countTasks(ws, unit.canonical);
   lines.push(`工作区中：牵头 ${lead} 项任务、参与 ${other} 项任务${documents > 1 ? `（${documents} 个文档）` : ''}`);
   return lines.join('\n\n');
 }
 
 /** Tasks the unit leads, and tasks it takes part in as responsible or cooperating unit, across the workspace. */
-function countTasks(ws: ServiceWorkspace, doc: ServiceDocument, canonical: string): { lead: number; other: number; documents: number } {
+function countTasks(ws: ServiceWorkspace, canonical: string): { lead: number; other: number; documents: number } {
   const leads = new Set<Task>();
   const others = new Set<Task>();
-  let documents = 0;
-  const docs = [...ws.documents()].filter((d) => d.uri !== doc.uri);
-  docs.push(doc);
-  for (const d of docs) {
-    let found = false;
-    for (const bd of d.analysis.model.breakdowns) {
-      for (const task of bd.tasks) {
-        if (task.lead.some((u) => u.canonical === canonical)) leads.add(task);
-        if (task.responsible.some((u) => u.canonical === canonical) || task.cooperating.some((u) => u.canonical === canonical)) others.add(task);
-        found ||= leads.has(task) || others.has(task);
-      }
-    }
-    if (found) documents++;
+  const documents = new Set<string>();
+  for (const { doc, task, unit } of mentionsOf(ws, canonical)) {
+    (unit.role === 'lead' ? leads : others).add(task);
+    documents.add(doc.uri);
   }
-  return { lead: leads.size, other: others.size, documents };
+  return { lead: leads.size, other: others.size, documents: documents.size };
 }
 
 function deadlineCard(model: DocumentModel, d: Deadline): string {

@@ -1,4 +1,4 @@
-import type { Position, Range } from 'vscode-languageserver-types';
+import type { Position } from 'vscode-languageserver-types';
 import type { Directory, DirectoryUnit, Task, UnitRef } from '../engine/index.ts';
 import { LineIndex } from '../engine/index.ts';
 import type { DocumentModel, Deadline, FieldOccurrence } from '../engine/model.ts';
@@ -68,8 +68,15 @@ export function directoryUnitAt(directory: Directory, pos: Position): { unit: Di
   return undefined;
 }
 
-export function rangeOf(lines: LineIndex, start: number, end: number): Range {
-  return lines.range(start, end);
+/** `end` moved back over trailing white space and line breaks, not before `start`: where an extent really ends. */
+export function trimEnd(text: string, start: number, end: number): number {
+  let e = Math.min(end, text.length);
+  while (e > start) {
+    const c = text.charCodeAt(e - 1);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0x3000) break;
+    e--;
+  }
+  return e;
 }
 
 /** Every unit mention across the workspace whose full name is `canonical`. */

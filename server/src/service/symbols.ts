@@ -1,6 +1,7 @@
 import { DocumentSymbol, FoldingRange, SymbolKind, type Range } from 'vscode-languageserver-types';
 import type { Breakdown, Category, DocumentModel, Task } from '../engine/index.ts';
 import type { ServiceDocument } from './types.ts';
+import { trimEnd } from './locate.ts';
 
 /*
  * The outline (breakdown → categories → tasks) and folding ranges of a document. A symbol's
@@ -9,18 +10,6 @@ import type { ServiceDocument } from './types.ts';
  */
 
 const TASK_TEXT_MAX = 40;
-
-/** White space a folded or outlined extent does not end on. */
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0x3000;
-}
-
-/** `end` moved back over trailing white space, not before `start`. */
-function trimEnd(text: string, start: number, end: number): number {
-  let e = Math.min(end, text.length);
-  while (e > start && isBlank(text.charCodeAt(e - 1))) e--;
-  return e;
-}
 
 /** Clips to `max` characters, counting a surrogate pair (𠮷, emoji) as one and never splitting it. */
 function clip(s: string, max: number): string {
