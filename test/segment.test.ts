@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseMarkdown } from '../server/src/engine/markdown.ts';
-import { parseInPieces, splitPieces, type PieceCache, type PieceTree } from '../server/src/engine/segment.ts';
+import { parseInPieces, splitPieces, PieceCache, type PieceTree } from '../server/src/engine/segment.ts';
 
 type Plain = { [k: string]: unknown };
 
@@ -100,13 +100,29 @@ test('a document parsed piece by piece gives the same tree as parsed whole', () 
 test('pieces reused from the cache give the same tree after an edit', () => {
   fc.assert(
     fc.property(documents, fc.nat(), fc.constantFrom('x', '\n', '\n\n', '- ', '1. ', '## ', '```\n'), (text, at, insert) => {
-      const cache: PieceCache = new Map();
+      const cache = new PieceCache();
       parseInPieces(text, cache);
       const pos = text.length ? at % text.length : 0;
       const edited = text.slice(0, pos) + insert + text.slice(pos);
       assert.deepEqual(pieces(parseInPieces(edited, cache)), whole(edited));
     }),
     { seed: 11, numRuns: 1500 },
+  );
+});
+
+test('splitting from the previous version gives the split of the whole text, edit after edit', () => {
+  const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom('', 'x', '\n', '\r\n', '\n\n', '- ', '1. ', '## ', '```\n', '   ', '---\n', '牵头单位：甲\n', '<div>\n', '[a]: b\n'));
+  fc.assert(
+    fc.property(documents, fc.array(edit, { minLength: 1, maxLength: 8 }), (text, edits) => {
+      const memo: { last?: import('../server/src/engine/segment.ts').SplitMemo } = {};
+      splitPieces(text, memo);
+      for (const [at, removed, insert] of edits) {
+        const pos = text.length ? at % (text.length + 1) : 0;
+        text = text.slice(0, pos) + insert + text.slice(Math.min(text.length, pos + removed));
+        assert.deepEqual(splitPieces(text, memo), splitPieces(text));
+      }
+    }),
+    { seed: 13, numRuns: 3000 },
   );
 });
 

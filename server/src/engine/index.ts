@@ -6,7 +6,7 @@ export * from './types.ts';
 export { analyze, checkModel, runRules, directorySearchPath, loadDirectory, directoryDiagnostics, MAX_DOCUMENT_LENGTH } from './analyze.ts';
 export type { Analysis, AnalyzeOptions, EngineHost, DirectoryFindings } from './analyze.ts';
 export { buildModel } from './model.ts';
-export { walkTree, type PieceCache } from './segment.ts';
+export { walkTree, PieceCache } from './segment.ts';
 export type { DocumentModel, Task, Breakdown, Category, UnitRef, FieldOccurrence, Deadline } from './model.ts';
 export { Directory, DIRECTORY_FILE, DOCUMENT_SUFFIX } from './directory.ts';
 export type { DirectoryUnit, DirectoryCollective, DirectoryHit } from './directory.ts';

@@ -22,20 +22,23 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
   task.lead = [];
   task.responsible = [];
   task.cooperating = [];
-  delete task.deadline;
-  delete task.note;
+  // Only when linked before: deleting a property slows every later access to the object.
+  if (task.deadline) delete task.deadline;
+  if (task.note !== undefined) delete task.note;
   for (const f of task.fields) {
     switch (f.key) {
       case 'lead':
       case 'responsible':
       case 'cooperating':
-        for (const tok of unitsOf(text, f.valueStart, trimmed(text, f.valueStart, f.valueEnd).end, directory)) {
-          const role = f.key === 'responsible' && tok.leads ? 'lead' : f.key;
-          const ref = makeRef(tok.name, tok.start, tok.end, role, f, directory);
-          ref.leadInResponsible = f.key === 'responsible' && tok.leads;
-          task[role].push(ref);
+      {
+        const at = f.valueStart;
+        for (const tok of unitsOf(text, at, trimmed(text, at, f.valueEnd).end, directory)) {
+          const leadInResponsible = f.key === 'responsible' && tok.leads;
+          const role = leadInResponsible ? 'lead' : f.key;
+          task[role].push(makeRef(tok.name, tok.start + at, tok.end + at, role, leadInResponsible, f, directory));
         }
         break;
+      }
       case 'deadline':
         // The first 完成时限 counts; a second one is reported by the rules (duplicate-field).
         if (!task.deadline) {
@@ -55,25 +58,32 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
 
 /** A value without surrounding space and without the sentence's closing punctuation (`12月底前。`). */
 function trimmed(text: string, start: number, end: number): { start: number; end: number } {
-  while (start < end && /[\s\u3000]/.test(text[start] as string)) start++;
-  while (end > start && /[\s\u3000。．；;，,]/.test(text[end - 1] as string)) end--;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && (isSpace(text.charCodeAt(end - 1)) || CLOSING.includes(text.charCodeAt(end - 1)))) end--;
   return { start, end };
 }
 
-function makeRef(name: string, start: number, end: number, role: UnitRef['role'], field: FieldOccurrence, directory: Directory | undefined): UnitRef {
-  const hit = directory?.lookup(name);
-  const collective = hit?.kind === 'collective' || isCollectiveByForm(name);
-  return {
-    name,
-    start,
-    end,
-    role,
-    leadInResponsible: false,
-    field,
-    collective,
-    canonical: directory ? directory.canonical(name) : name,
-    ...(hit ? { known: hit.kind } : collective ? { known: 'collective' as const } : {}),
-  };
+/** 。．；;，, */
+const CLOSING = [0x3002, 0xff0e, 0xff1b, 0x3b, 0xff0c, 0x2c];
+
+/** What `\s` matches, the ideographic space included. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f;
+}
+
+function makeRef(name: string, start: number, end: number, role: UnitRef['role'], leadInResponsible: boolean, field: FieldOccurrence, directory: Directory | undefined): UnitRef {
+  let about = memo.names.get(name);
+  if (!about) {
+    const hit = directory?.lookup(name);
+    const collective = hit?.kind === 'collective' || isCollectiveByForm(name);
+    const known = hit ? hit.kind : collective ? ('collective' as const) : undefined;
+    about = { collective, canonical: detach(directory ? directory.canonical(name) : name), known };
+    if (memo.names.size > 20_000) memo.names.clear();
+    memo.names.set(detach(name), about);
+  }
+  const ref: UnitRef = { name, start, end, role, leadInResponsible, field, collective: about.collective, canonical: about.canonical };
+  if (about.known) ref.known = about.known;
+  return ref;
 }
 
 /*
@@ -84,28 +94,31 @@ function makeRef(name: string, start: number, end: number, role: UnitRef['role']
 interface Memo {
   units: Map<string, UnitToken[]>;
   deadlines: Map<string, ParsedDeadline | null>;
+  /** What the directory says of a unit name. */
+  names: Map<string, { collective: boolean; canonical: string; known: UnitRef['known'] }>;
 }
 
 const memos = new WeakMap<Directory, Memo>();
-const noDirectory: Memo = { units: new Map(), deadlines: new Map() };
+const noDirectory: Memo = { units: new Map(), deadlines: new Map(), names: new Map() };
 let memo: Memo = noDirectory;
 
 function memoFor(directory: Directory | undefined): Memo {
   if (!directory) return noDirectory;
   let m = memos.get(directory);
-  if (!m) memos.set(directory, (m = { units: new Map(), deadlines: new Map() }));
+  if (!m) memos.set(directory, (m = { units: new Map(), deadlines: new Map(), names: new Map() }));
   return m;
 }
 
+/** The units of a value, offsets counted from `start` (the caller adds it). */
 function unitsOf(text: string, start: number, end: number, directory: Directory | undefined): UnitToken[] {
   const value = text.slice(start, end);
   let rel = memo.units.get(value);
   if (!rel) {
     if (memo.units.size > 20_000) memo.units.clear();
-    rel = splitUnits(value, 0, value.length, directory);
-    memo.units.set(detach(value), rel.map((t) => ({ ...t, name: detach(t.name), qualifier: detach(t.qualifier) })));
+    rel = splitUnits(value, 0, value.length, directory).map((t) => ({ ...t, name: detach(t.name), qualifier: detach(t.qualifier) }));
+    memo.units.set(detach(value), rel);
   }
-  return rel.map((t) => ({ ...t, start: t.start + start, end: t.end + start }));
+  return rel;
 }
 
 function deadlineOf(value: string, year: number | undefined): ParsedDeadline | undefined {

@@ -282,7 +282,7 @@ class Builder {
 
   constructor(
     readonly text: string,
-    pieceCache?: PieceCache,
+    private readonly pieceCache?: PieceCache,
   ) {
     this.lines = new LineIndex(text);
     this.shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -478,10 +478,34 @@ class Builder {
   private readList(list: List, bd: Breakdown, categories: Category[]): void {
     const ordered: OrderedList | undefined = list.ordered ? { start: list.start ?? 1, tasks: [] } : undefined;
     this.s(list);
+    const tasks = this.pieceCache?.tasks;
     for (const item of list.children) {
-      this.s(item);
-      if (this.lastTask && this.attachFields(item, this.lastTask)) continue;
-      const task = this.readTask(item, categories, !!list.ordered);
+      const at = this.s(item);
+      // An item of a piece parsed before is read as before, moved by what the edit added or removed.
+      let cached = tasks?.get(item);
+      if (cached && cached.ordered !== !!list.ordered) cached = undefined;
+      const delta = cached ? at - cached.at : 0;
+      if (this.lastTask) {
+        let fields: FieldOccurrence[] | null;
+        if (cached) {
+          // Kept at the offsets of the cached entry, like its task.
+          if (cached.fieldItem === undefined) cached.fieldItem = this.fieldItem(item)?.map((f) => shiftField(f, -delta)) ?? null;
+          fields = cached.fieldItem && cached.fieldItem.map((f) => shiftField(f, delta));
+        } else fields = this.fieldItem(item) ?? null;
+        if (fields) {
+          // A field line at the left margin under a task: the task's field, as its writer meant.
+          this.lastTask.fields.push(...fields);
+          this.lastTask.end = Math.max(this.lastTask.end, this.e(item));
+          continue;
+        }
+      }
+      let task: Task;
+      if (cached) {
+        task = copyTask(cached.task, delta, categories);
+      } else {
+        task = this.readTask(item, categories, !!list.ordered);
+        if (tasks) tasks.set(item, { at, ordered: !!list.ordered, task: copyTask(task, 0, []) });
+      }
       this.lastTask = task;
       bd.tasks.push(task);
       ordered?.tasks.push(task);
@@ -515,21 +539,21 @@ class Builder {
   }
 
   /**
-   * A list item that is only a field line, written at the left margin under a task
-   * (the indentation forgotten), is read as that task's field, as its writer meant.
+   * The fields of a list item that is only field lines: written at the left margin under a
+   * task (the indentation forgotten), they are that task's fields. Undefined for any other item.
    */
-  private attachFields(item: ListItem, task: Task): boolean {
+  private fieldItem(item: ListItem): FieldOccurrence[] | undefined {
     const first = item.children[0];
     // Only a plain item of field lines: anything nested under it would be lost.
-    if (!first || first.type !== 'paragraph' || item.children.length > 1) return false;
+    if (!first || first.type !== 'paragraph' || item.children.length > 1) return undefined;
     const lines = this.blockLines(this.s(first), this.e(first));
-    if (!lines.every((l) => !l.text || matchFieldHead(l.text))) return false;
+    if (!lines.every((l) => !l.text || matchFieldHead(l.text))) return undefined;
+    const fields: FieldOccurrence[] = [];
     for (const line of lines) {
       const head = line.text ? matchFieldHead(line.text) : undefined;
-      if (head) task.fields.push(this.fieldFromLine(line, head, 'item', line.end));
+      if (head) fields.push(this.fieldFromLine(line, head, 'item', line.end));
     }
-    task.end = Math.max(task.end, this.e(item));
-    return true;
+    return fields;
   }
 
   private readTask(item: ListItem, categories: Category[], ordered: boolean): Task {
@@ -662,6 +686,32 @@ class Builder {
       value: fold(this.text.slice(valueStart, valueEnd)),
     };
   }
+}
+
+/** A field read before, moved by `d`. */
+function shiftField(f: FieldOccurrence, d: number): FieldOccurrence {
+  return { ...f, start: f.start + d, end: f.end + d, valueStart: f.valueStart + d, valueEnd: f.valueEnd + d };
+}
+
+/** A task read before, moved by `d`, unlinked, under `categories`. */
+function copyTask(t: Task, d: number, categories: Category[]): Task {
+  return {
+    number: 0,
+    ...(t.listNumber ? { listNumber: { value: t.listNumber.value, start: t.listNumber.start + d, end: t.listNumber.end + d } } : {}),
+    text: t.text,
+    textStart: t.textStart + d,
+    textEnd: t.textEnd + d,
+    measures: t.measures,
+    fields: t.fields.map((f) => shiftField(f, d)),
+    inlineParens: t.inlineParens.map((p) => ({ start: p.start + d, end: p.end + d })),
+    categories,
+    start: t.start + d,
+    end: t.end + d,
+    lead: [],
+    responsible: [],
+    cooperating: [],
+    contentIndent: t.contentIndent,
+  };
 }
 
 /** Joins wrapped lines: Chinese text has no spaces between words, so a line break is dropped. */

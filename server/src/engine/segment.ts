@@ -64,24 +64,126 @@ function fenceCloses(content: string, open: { ch: string; len: number }): boolea
   return !!f && indentOf(content) <= 3 && (f[2] as string)[0] === open.ch && (f[2] as string).length >= open.len && /^[ \t]*$/.test(f[3] as string);
 }
 
-export function splitPieces(text: string): Piece[] {
+/** The last split of a document, from which the next version is split where it changed. */
+export interface SplitMemo {
+  text: string;
+  seams: number[];
+}
+
+/**
+ * Splits `text` into pieces. Given the split of the previous version (`memo`), only the
+ * lines from the last seam before the change to the first seam after it where both
+ * versions agree again are read; `memo` is updated to this version.
+ */
+export function splitPieces(text: string, memo?: { last?: SplitMemo }): Piece[] {
+  const seams = findSeams(text, memo?.last);
+  if (memo) memo.last = seams ? { text, seams } : undefined;
+  if (!seams) return [{ start: 0, end: text.length }];
+  const pieces: Piece[] = [];
+  for (let i = 0; i < seams.length; i++) pieces.push({ start: seams[i] as number, end: seams[i + 1] ?? text.length });
+  return pieces;
+}
+
+/** Where the text's lines after front matter begin; undefined when it is not to be split at all. */
+function bodyStart(text: string): number | undefined {
   // Definitions are global; and where a fence sits inside a container, the parser ends an
   // unclosed one differently in a piece than in the whole. Such documents are parsed whole.
   // Raw HTML blocks follow rules of their own (which of them may interrupt a paragraph, how
   // each ends); a breakdown seldom has any, so such a document is parsed whole too.
-  if (DEFINITION.test(text) || NESTED_FENCE.test(text) || HTML_START.test(text)) return [{ start: 0, end: text.length }];
-  const seams: number[] = [0];
-  let at = 0;
-  const n = text.length;
+  if (DEFINITION.test(text) || NESTED_FENCE.test(text) || HTML_START.test(text)) return undefined;
   // Front matter is only front matter at the very start, and its YAML may hold `- ` lines.
-  if (FRONT_MATTER.test(text)) {
-    const close = /(?:\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)/g;
-    close.lastIndex = 3;
-    const m = close.exec(text);
-    // Unclosed, the parser's attempt at front matter leaves it reading on differently: don't split.
-    if (!m) return [{ start: 0, end: n }];
-    at = m.index + m[0].length;
+  if (!FRONT_MATTER.test(text)) return 0;
+  const close = /(?:\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)/g;
+  close.lastIndex = 3;
+  const m = close.exec(text);
+  // Unclosed, the parser's attempt at front matter leaves it reading on differently: don't split.
+  return m ? m.index + m[0].length : undefined;
+}
+
+/** Length of the common start of two strings; compared in blocks first (native comparison). */
+function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (i + step <= max && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
   }
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common end of two strings, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let i = 0;
+  for (let step = 4096; step >= 1; step >>= 4) {
+    while (i + step <= max && a.slice(a.length - i - step, a.length - i) === b.slice(b.length - i - step, b.length - i)) i += step;
+  }
+  while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+function lineContentEnd(text: string, at: number): number {
+  while (at < text.length) {
+    const c = text.charCodeAt(at);
+    if (c === 10 || c === 13) break;
+    at++;
+  }
+  return at;
+}
+
+/** Index of the last element of sorted `xs` that is <= x, or -1. */
+function lastAtMost(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((xs[mid] as number) <= x) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+function findSeams(text: string, last: SplitMemo | undefined): number[] | undefined {
+  const body = bodyStart(text);
+  if (body === undefined) return undefined;
+  if (last) {
+    const old = last.text;
+    if (old === text) return last.seams;
+    const p = commonPrefix(old, text);
+    const q = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+    // The last seam whose whole line (up to its line break) lies before the change: the
+    // state of the reading after that line depends on the line alone (a heading or a list
+    // item at the margin), so reading can start again there.
+    let k = lastAtMost(last.seams, p);
+    while (k >= 1 && lineContentEnd(old, last.seams[k] as number) >= p) k--;
+    if (k >= 1 && (last.seams[k] as number) >= body) {
+      const delta = text.length - old.length;
+      const changedEnd = text.length - q;
+      const seams = last.seams.slice(0, k);
+      // From a seam in the unchanged end that was a seam before too, the rest is as before.
+      scan(text, last.seams[k] as number, seams, (x) => {
+        if (x < changedEnd) return false;
+        const j = lastAtMost(last.seams, x - delta);
+        if (j < 0 || last.seams[j] !== x - delta) return false;
+        for (let i = j + 1; i < last.seams.length; i++) seams.push((last.seams[i] as number) + delta);
+        return true;
+      });
+      return seams;
+    }
+  }
+  const seams = [0];
+  scan(text, body, seams);
+  return seams;
+}
+
+/**
+ * Reads lines from `at` (a line start where nothing is open: the document's start, or a
+ * seam), adding seams; stops early when `converged` says so after a seam.
+ */
+function scan(text: string, at: number, seams: number[], converged?: (seam: number) => boolean): void {
+  const n = text.length;
   /*
    * What the lines so far leave open at the top level:
    * none: nothing (start, or after a blank line following a closed block);
@@ -101,8 +203,12 @@ export function splitPieces(text: string): Piece[] {
   let itemCode = false;
   /** The item has no content yet: a blank line then closes it. */
   let itemEmpty = false;
+  let done = false;
   const seam = (offset: number): void => {
-    if (offset > (seams[seams.length - 1] as number)) seams.push(offset);
+    if (offset > (seams[seams.length - 1] as number)) {
+      seams.push(offset);
+      if (converged?.(offset)) done = true;
+    }
   };
   /** Whether nested content is plain text, which a paragraph line is. */
   const nested = (content: string): boolean => {
@@ -114,7 +220,7 @@ export function splitPieces(text: string): Piece[] {
     if (c !== 35 && c !== 45 && c !== 42 && c !== 95) return true;
     return !HEADING.test(content.slice(i)) && !THEMATIC.test(content.trim());
   };
-  while (at < n) {
+  while (at < n && !done) {
     let end = at;
     while (end < n) {
       const c = text.charCodeAt(end);
@@ -240,9 +346,6 @@ export function splitPieces(text: string): Piece[] {
     if (!(state === 'list' && itemPara && !prevBlank) || line.startsWith('>')) state = 'para';
     prevBlank = false;
   }
-  const pieces: Piece[] = [];
-  for (let i = 0; i < seams.length; i++) pieces.push({ start: seams[i] as number, end: seams[i + 1] ?? n });
-  return pieces;
 }
 
 /** A parsed piece, cached by its text. Its positions count from the piece's start. */
@@ -265,9 +368,9 @@ export interface PieceTree {
  * Parses text piece by piece (reusing `cache`, keyed by piece text) and joins the pieces
  * into one tree, merging lists that a parse of the whole would have made one.
  */
-export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): PieceTree {
+export function parseInPieces(text: string, cache?: PieceCache): PieceTree {
   const bases = new WeakMap<object, number>();
-  const pieces = groupPieces(text, splitPieces(text));
+  const pieces = groupPieces(text, splitPieces(text, cache));
   if (pieces.length === 1) return { root: parseMarkdown(text), bases };
   const children: RootContent[] = [];
   const used = new Map<string, CachedPiece>();
@@ -275,7 +378,7 @@ export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): P
   const joined = new Set<List>();
   for (const p of pieces) {
     const src = text.slice(p.start, p.end);
-    let entry = cache?.get(src);
+    let entry = cache?.pieces.get(src);
     if (entry && used.has(src)) entry = undefined; // the same text twice: each needs its own tree
     let key = src;
     if (!entry) {
@@ -301,14 +404,31 @@ export function parseInPieces(text: string, cache?: Map<string, CachedPiece>): P
       }
     }
   }
-  if (cache) {
-    cache.clear();
-    for (const [k, v] of used) cache.set(k, v);
-  }
+  if (cache) cache.pieces = used;
   return { root: { type: 'root', children, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: text.length } } }, bases };
 }
 
-export type PieceCache = Map<string, CachedPiece>;
+/** What an editor keeps of a document between its versions. */
+export class PieceCache {
+  /** Parsed pieces by their text. */
+  pieces = new Map<string, CachedPiece>();
+  /** The last version's split. */
+  last?: SplitMemo;
+  /**
+   * What the model made of each list item of a cached piece (model.ts), with the item's
+   * offset then: an unchanged item is not read again, only moved.
+   */
+  readonly tasks = new WeakMap<object, CachedItem>();
+}
+
+/** See PieceCache.tasks; `fieldItem` is filled in when first needed. */
+export interface CachedItem {
+  at: number;
+  ordered: boolean;
+  task: import('./model.ts').Task;
+  /** The fields of an item that is only field lines (null: it is not). */
+  fieldItem?: import('./model.ts').FieldOccurrence[] | null;
+}
 
 /**
  * Each parse costs a fixed setup, and the parser slows down more than linearly on long

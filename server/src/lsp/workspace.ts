@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { analyze, buildModel, checkModel, DOCUMENT_SUFFIX, MAX_DOCUMENT_LENGTH, type Analysis, type EngineHost } from '../engine/index.ts';
 import { findDocuments } from '../documents.ts';
-import type { PieceCache } from '../engine/segment.ts';
+import { PieceCache } from '../engine/segment.ts';
 import type { ServiceDocument, ServiceWorkspace } from '../service/types.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.ts';
 
@@ -101,7 +101,7 @@ export class Store implements ServiceWorkspace {
   // --- open documents -------------------------------------------------------------------
 
   openDocument(uri: string, version: number, text: string): void {
-    this.open.set(uri, { uri, path: this.pathOf(uri), version, text, pieces: new Map() });
+    this.open.set(uri, { uri, path: this.pathOf(uri), version, text, pieces: new PieceCache() });
   }
 
   changeDocument(uri: string, version: number, text: string): void {
