@@ -14,17 +14,31 @@ export function linkModel(model: DocumentModel, directory: Directory | undefined
   const year = effectiveYear(model.meta);
   memo = memoFor(directory);
   for (const bd of model.breakdowns) {
-    for (const task of bd.tasks) linkTask(model.text, task, directory, year);
+    for (const task of bd.tasks) {
+      // A task the editor's last model held, linked with this directory and year, is as it was.
+      const was = linked.get(task);
+      if (was && was.memo === memo && was.year === year) continue;
+      linkTask(model.text, task, directory, year);
+      linked.set(task, { memo, year });
+    }
   }
+}
+
+/** What each task was linked with (see linkModel). */
+const linked = new WeakMap<Task, { memo: Memo; year: number | undefined }>();
+
+/** The task's fields changed: link it again. */
+export function forgetLink(task: Task): void {
+  linked.delete(task);
 }
 
 function linkTask(text: string, task: Task, directory: Directory | undefined, year: number | undefined): void {
   task.lead = [];
   task.responsible = [];
   task.cooperating = [];
-  // Only when linked before: deleting a property slows every later access to the object.
-  if (task.deadline) delete task.deadline;
-  if (task.note !== undefined) delete task.note;
+  // Set to undefined rather than deleted: deleting a property slows every later access to the object.
+  task.deadline = undefined;
+  task.note = undefined;
   for (const f of task.fields) {
     switch (f.key) {
       case 'lead':

@@ -6,6 +6,7 @@ import { readMeta, type Meta } from './frontmatter.ts';
 import type { YamlProblem } from './yamlsource.ts';
 import type { FieldKey } from './types.ts';
 import type { ParsedDeadline } from './deadline.ts';
+import { forgetLink } from './link.ts';
 
 /*
  * The fenjie model: what a document in the dialect means (spec §1-§4), with the offsets
@@ -478,33 +479,46 @@ class Builder {
   private readList(list: List, bd: Breakdown, categories: Category[]): void {
     const ordered: OrderedList | undefined = list.ordered ? { start: list.start ?? 1, tasks: [] } : undefined;
     this.s(list);
-    const tasks = this.pieceCache?.tasks;
+    const cache = this.pieceCache?.tasks;
     for (const item of list.children) {
       const at = this.s(item);
-      // An item of a piece parsed before is read as before, moved by what the edit added or removed.
-      let cached = tasks?.get(item);
+      // An item of a piece parsed before keeps the task read from it then, moved by what the
+      // edit added or removed before it: an edit costs the tasks it touched, not all of them.
+      let cached = cache?.get(item);
       if (cached && cached.ordered !== !!list.ordered) cached = undefined;
-      const delta = cached ? at - cached.at : 0;
       if (this.lastTask) {
-        let fields: FieldOccurrence[] | null;
+        let fields: FieldOccurrence[] | undefined;
         if (cached) {
-          // Kept at the offsets of the cached entry, like its task.
-          if (cached.fieldItem === undefined) cached.fieldItem = this.fieldItem(item)?.map((f) => shiftField(f, -delta)) ?? null;
-          fields = cached.fieldItem && cached.fieldItem.map((f) => shiftField(f, delta));
-        } else fields = this.fieldItem(item) ?? null;
+          // Kept relative to the item's start.
+          if (cached.fieldItem === undefined) cached.fieldItem = this.fieldItem(item)?.map((f) => shiftField(f, -at)) ?? null;
+          fields = cached.fieldItem?.map((f) => shiftField(f, at));
+        } else fields = this.fieldItem(item);
         if (fields) {
           // A field line at the left margin under a task: the task's field, as its writer meant.
           this.lastTask.fields.push(...fields);
           this.lastTask.end = Math.max(this.lastTask.end, this.e(item));
+          forgetLink(this.lastTask);
           continue;
         }
       }
       let task: Task;
       if (cached) {
-        task = copyTask(cached.task, delta, categories);
+        task = cached.task;
+        if (at !== cached.at) {
+          moveTask(task, at - cached.at);
+          cached.at = at;
+        }
+        if (task.fields.length !== cached.ownFields || task.end !== at + cached.ownEnd) {
+          // It took in the field items that followed it last time: back to its own.
+          task.fields.length = cached.ownFields;
+          task.end = at + cached.ownEnd;
+          forgetLink(task);
+        }
+        task.categories = categories;
+        task.number = 0;
       } else {
         task = this.readTask(item, categories, !!list.ordered);
-        if (tasks) tasks.set(item, { at, ordered: !!list.ordered, task: copyTask(task, 0, []) });
+        cache?.set(item, { at, ordered: !!list.ordered, task, ownFields: task.fields.length, ownEnd: task.end - at });
       }
       this.lastTask = task;
       bd.tasks.push(task);
@@ -693,25 +707,36 @@ function shiftField(f: FieldOccurrence, d: number): FieldOccurrence {
   return { ...f, start: f.start + d, end: f.end + d, valueStart: f.valueStart + d, valueEnd: f.valueEnd + d };
 }
 
-/** A task read before, moved by `d`, unlinked, under `categories`. */
-function copyTask(t: Task, d: number, categories: Category[]): Task {
-  return {
-    number: 0,
-    ...(t.listNumber ? { listNumber: { value: t.listNumber.value, start: t.listNumber.start + d, end: t.listNumber.end + d } } : {}),
-    text: t.text,
-    textStart: t.textStart + d,
-    textEnd: t.textEnd + d,
-    measures: t.measures,
-    fields: t.fields.map((f) => shiftField(f, d)),
-    inlineParens: t.inlineParens.map((p) => ({ start: p.start + d, end: p.end + d })),
-    categories,
-    start: t.start + d,
-    end: t.end + d,
-    lead: [],
-    responsible: [],
-    cooperating: [],
-    contentIndent: t.contentIndent,
-  };
+/** Moves a task read before, and what linking found in it, by `d`. */
+function moveTask(t: Task, d: number): void {
+  t.start += d;
+  t.end += d;
+  t.textStart += d;
+  t.textEnd += d;
+  if (t.listNumber) {
+    t.listNumber.start += d;
+    t.listNumber.end += d;
+  }
+  for (const f of t.fields) {
+    f.start += d;
+    f.end += d;
+    f.valueStart += d;
+    f.valueEnd += d;
+  }
+  for (const p of t.inlineParens) {
+    p.start += d;
+    p.end += d;
+  }
+  for (const refs of [t.lead, t.responsible, t.cooperating]) {
+    for (const r of refs) {
+      r.start += d;
+      r.end += d;
+    }
+  }
+  if (t.deadline) {
+    t.deadline.start += d;
+    t.deadline.end += d;
+  }
 }
 
 /** Joins wrapped lines: Chinese text has no spaces between words, so a line break is dropped. */

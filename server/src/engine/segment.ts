@@ -421,12 +421,18 @@ export class PieceCache {
   readonly tasks = new WeakMap<object, CachedItem>();
 }
 
-/** See PieceCache.tasks; `fieldItem` is filled in when first needed. */
+/**
+ * See PieceCache.tasks. The task is the one the last model holds; a new model takes it over,
+ * moved to where the item is now (`at`).
+ */
 export interface CachedItem {
   at: number;
   ordered: boolean;
   task: import('./model.ts').Task;
-  /** The fields of an item that is only field lines (null: it is not). */
+  /** How many fields and how far the item's own text reach (field items under it add to both). */
+  ownFields: number;
+  ownEnd: number;
+  /** The fields of an item that is only field lines, offsets from the item's start (null: it is not). */
   fieldItem?: import('./model.ts').FieldOccurrence[] | null;
 }
 
@@ -439,7 +445,7 @@ const GROUP_MAX_PIECES = 64;
 
 /**
  * Groups consecutive pieces into what is parsed at once. A group ends before every heading,
- * and before a task whose first line hashes to one of eight values: boundaries that depend
+ * and before a task whose first line hashes to one of eight values (the hash's top bits: its low bits see only the low bits of each character): boundaries that depend
  * on the text around them only, so an edit changes its own group and the rest stay cached.
  * A group that grows past GROUP_MAX or GROUP_MAX_PIECES ends at its next seam.
  */
@@ -450,7 +456,7 @@ export function groupPieces(text: string, pieces: Piece[]): Piece[] {
   let count = 1;
   for (let i = 1; i < pieces.length; i++) {
     const p = pieces[i] as Piece;
-    const boundary = text.charCodeAt(p.start) === 35 /* # */ || lineHash(text, p.start) % 8 === 0 || p.start - current.start >= GROUP_MAX || count >= GROUP_MAX_PIECES;
+    const boundary = text.charCodeAt(p.start) === 35 /* # */ || lineHash(text, p.start) >>> 29 === 0 || p.start - current.start >= GROUP_MAX || count >= GROUP_MAX_PIECES;
     if (boundary) {
       out.push(current);
       current = { ...p };
