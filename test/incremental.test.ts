@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { buildModel, checkModel, PieceCache, type Analysis } from '../server/src/engine/index.ts';
 import { memoryHost } from './helpers.ts';
-import { groupPieces, splitPieces } from '../server/src/engine/segment.ts';
+import { groupPieces, splitPieces, textChange } from '../server/src/engine/segment.ts';
+import { LineIndex } from '../server/src/engine/text.ts';
 
 /*
  * The editor keeps one PieceCache per open document: an edit re-reads only what it touched
@@ -128,4 +131,62 @@ test('a new 年度 or a changed 单位名录 links the kept tasks again', () => 
   const relinked = sameAsFresh(doc(2020), doc(2020), renamed);
   assert.equal(relinked.model.breakdowns[0]?.tasks[0]?.lead[0]?.known, undefined);
   assert.ok(relinked.diagnostics.some((d) => d.code === 'unknown-unit'));
+});
+
+test('the line index of an edited text, kept from the last version, is the index read afresh', () => {
+  const piece = fc.constantFrom('a', '甲', '𠮷', '\n', '\r', '\r\n', '\n\n', ' ');
+  const text = fc.array(piece, { maxLength: 30 }).map((xs) => xs.join(''));
+  fc.assert(
+    fc.property(text, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 6 }), text), { minLength: 1, maxLength: 6 }), (t, edits) => {
+      let lines = new LineIndex(t);
+      for (const [at, removed, insert] of edits) {
+        const pos = at % (t.length + 1);
+        const next = t.slice(0, pos) + insert + t.slice(Math.min(t.length, pos + removed));
+        const { p, q } = textChange(t, next);
+        lines = LineIndex.edited(lines, next, p, q);
+        assert.deepEqual(lines.starts, new LineIndex(next).starts);
+        t = next;
+      }
+    }),
+    { seed: 19, numRuns: 5000 },
+  );
+});
+
+test('nesting too deep is found where an edit puts it, and stays found after other edits', () => {
+  const deep = '> '.repeat(40) + '深\n';
+  const cache = new PieceCache();
+  let text = '# 表\n\n1. 任务一\n   - 牵头单位：市财政局\n';
+  buildModel(text, cache);
+  text = text.replace('1. 任务一\n', `1. 任务一\n${deep}`);
+  assert.equal(buildModel(text, cache).parseFailure, 'nesting');
+  text = text.replace('# 表', '# 新表');
+  assert.equal(buildModel(text, cache).parseFailure, 'nesting');
+  text = text.replace(deep, '');
+  assert.equal(buildModel(text, cache).parseFailure, undefined);
+  assert.equal(buildModel(text, cache).breakdowns[0]?.tasks.length, 1);
+});
+
+test('an edited document keeps no earlier version of its text alive', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const { generateDocument } = await import('./bench/generate.ts');
+  let text = generateDocument(300);
+  const cache = new PieceCache();
+  const options = { file: '/w/表.fj.md', host };
+  checkModel(buildModel(text, cache), options);
+  const taskLines = text.split('\n').flatMap((l, i) => (/^\d+\. /.test(l) ? [i] : []));
+  const edit = (k: number): void => {
+    const lines = text.split('\n');
+    lines[taskLines[(k * 37) % taskLines.length] as number] += '改';
+    text = lines.join('\n');
+    checkModel(buildModel(text, cache), options);
+  };
+  for (let k = 0; k < 20; k++) edit(k);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let k = 20; k < 220; k++) edit(k);
+  gc();
+  const grown = (process.memoryUsage().heapUsed - before) / 1048576;
+  // Each version of this text is about 0.2 MB; keeping even a tenth of 200 versions shows.
+  assert.ok(grown < 3, `the live heap grew by ${grown.toFixed(1)} MB over 200 edits`);
 });

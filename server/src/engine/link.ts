@@ -58,7 +58,8 @@ function linkTask(text: string, task: Task, directory: Directory | undefined, ye
         if (!task.deadline) {
           const { start, end } = trimmed(text, f.valueStart, f.valueEnd);
           if (start === end) break;
-          const value = text.slice(start, end);
+          // Its own copy: the task may outlive this version of the text (see model.ts).
+          const value = detach(text.slice(start, end));
           const parsed = deadlineOf(value, year);
           task.deadline = { text: value, start, end, field: f, ...(parsed ? { parsed } : {}) };
         }

@@ -1,6 +1,6 @@
 import type { Heading, List, ListItem, Root, RootContent } from 'mdast';
-import { parseInPieces, type PieceCache } from './segment.ts';
-import { LineIndex } from './text.ts';
+import { parseInPieces, textChange, type PieceCache } from './segment.ts';
+import { detach, LineIndex } from './text.ts';
 import { matchFieldHead, matchTrailingParen, parseInlineFields } from './fields.ts';
 import { readMeta, type Meta } from './frontmatter.ts';
 import type { YamlProblem } from './yamlsource.ts';
@@ -253,6 +253,16 @@ export function findDeepNesting(text: string): number {
   return -1;
 }
 
+/** The same, for a text with no such line outside the lines that hold `from`..`to`. */
+function deepNestingNear(text: string, from: number, to: number): number {
+  let lo = from;
+  while (lo > 0 && text.charCodeAt(lo - 1) !== 10 && text.charCodeAt(lo - 1) !== 13) lo--;
+  let hi = to;
+  while (hi < text.length && text.charCodeAt(hi) !== 10 && text.charCodeAt(hi) !== 13) hi++;
+  const at = findDeepNesting(text.slice(lo, hi));
+  return at < 0 ? -1 : lo + at;
+}
+
 /** A line of only white space, or a rule (`- - - -`): long prefixes there nest nothing. */
 function harmlessLine(text: string, start: number): boolean {
   let end = start;
@@ -285,13 +295,17 @@ class Builder {
     readonly text: string,
     private readonly pieceCache?: PieceCache,
   ) {
-    this.lines = new LineIndex(text);
+    // An editor's next version: only the lines the edit touched are read again.
+    const read = pieceCache?.read;
+    const change = read && read.text !== text ? textChange(read.text, text) : undefined;
+    this.lines = read && read.text === text ? read.lines : change && read ? LineIndex.edited(read.lines, text, change.p, change.q) : new LineIndex(text);
     this.shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     let root: Root = { type: 'root', children: [] };
     let bases = new WeakMap<object, number>();
     let parseFailure: string | undefined;
     let failureAt: number | undefined;
-    const deep = findDeepNesting(text);
+    const deep = read && read.text === text ? read.deep : change && read && read.deep < 0 ? deepNestingNear(text, change.p, text.length - change.q) : findDeepNesting(text);
+    if (pieceCache) pieceCache.read = { text, lines: this.lines, deep };
     try {
       // The parser slows down sharply with nesting depth (seconds for a few hundred levels),
       // so a document nested beyond any real breakdown is not handed to it at all.
@@ -490,7 +504,7 @@ class Builder {
         let fields: FieldOccurrence[] | undefined;
         if (cached) {
           // Kept relative to the item's start.
-          if (cached.fieldItem === undefined) cached.fieldItem = this.fieldItem(item)?.map((f) => shiftField(f, -at)) ?? null;
+          if (cached.fieldItem === undefined) cached.fieldItem = this.fieldItem(item)?.map((f) => ownFieldStrings(shiftField(f, -at))) ?? null;
           fields = cached.fieldItem?.map((f) => shiftField(f, at));
         } else fields = this.fieldItem(item);
         if (fields) {
@@ -518,7 +532,10 @@ class Builder {
         task.number = 0;
       } else {
         task = this.readTask(item, categories, !!list.ordered);
-        cache?.set(item, { at, ordered: !!list.ordered, task, ownFields: task.fields.length, ownEnd: task.end - at });
+        if (cache) {
+          ownStrings(task);
+          cache.set(item, { at, ordered: !!list.ordered, task, ownFields: task.fields.length, ownEnd: task.end - at });
+        }
       }
       this.lastTask = task;
       bd.tasks.push(task);
@@ -705,6 +722,23 @@ class Builder {
 /** A field read before, moved by `d`. */
 function shiftField(f: FieldOccurrence, d: number): FieldOccurrence {
   return { ...f, start: f.start + d, end: f.end + d, valueStart: f.valueStart + d, valueEnd: f.valueEnd + d };
+}
+
+/**
+ * A task kept across versions holds copies of its strings: a slice of the text would keep
+ * that whole version of the document alive for as long as the task lives.
+ */
+function ownStrings(t: Task): void {
+  t.text = detach(t.text);
+  t.measures = t.measures.map(detach);
+  for (const f of t.fields) ownFieldStrings(f);
+}
+
+function ownFieldStrings(f: FieldOccurrence): FieldOccurrence {
+  f.name = detach(f.name);
+  f.colon = detach(f.colon);
+  f.value = detach(f.value);
+  return f;
 }
 
 /** Moves a task read before, and what linking found in it, by `d`. */

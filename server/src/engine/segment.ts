@@ -68,17 +68,39 @@ function fenceCloses(content: string, open: { ch: string; len: number }): boolea
 export interface SplitMemo {
   text: string;
   seams: number[];
+  /** Where its lines after front matter begin. */
+  body: number;
+}
+
+/** How a version differs from the one before: the lengths of their common start and end. */
+export interface TextChange {
+  p: number;
+  q: number;
+  /** New length minus old length. */
+  delta: number;
+}
+
+/** The lengths of the common start and end of two versions (the end not overlapping the start). */
+export function textChange(old: string, text: string): TextChange {
+  const p = commonPrefix(old, text);
+  const q = commonSuffix(old, text, Math.min(old.length, text.length) - p);
+  return { p, q, delta: text.length - old.length };
 }
 
 /**
  * Splits `text` into pieces. Given the split of the previous version (`memo`), only the
  * lines from the last seam before the change to the first seam after it where both
- * versions agree again are read; `memo` is updated to this version.
+ * versions agree again are read; `memo` is updated to this version, and `memo.change`
+ * says how this version differs from the last (undefined when read whole).
  */
-export function splitPieces(text: string, memo?: { last?: SplitMemo }): Piece[] {
-  const seams = findSeams(text, memo?.last);
-  if (memo) memo.last = seams ? { text, seams } : undefined;
-  if (!seams) return [{ start: 0, end: text.length }];
+export function splitPieces(text: string, memo?: { last?: SplitMemo; change?: TextChange }): Piece[] {
+  const found = findSeams(text, memo?.last);
+  if (memo) {
+    memo.last = found ? { text, seams: found.seams, body: found.body } : undefined;
+    memo.change = found?.change;
+  }
+  if (!found) return [{ start: 0, end: text.length }];
+  const { seams } = found;
   const pieces: Piece[] = [];
   for (let i = 0; i < seams.length; i++) pieces.push({ start: seams[i] as number, end: seams[i + 1] ?? text.length });
   return pieces;
@@ -145,37 +167,46 @@ function lastAtMost(xs: number[], x: number): number {
   return found;
 }
 
-function findSeams(text: string, last: SplitMemo | undefined): number[] | undefined {
-  const body = bodyStart(text);
-  if (body === undefined) return undefined;
+function findSeams(text: string, last: SplitMemo | undefined): { seams: number[]; body: number; change?: TextChange } | undefined {
+  if (last && last.text === text) return { seams: last.seams, body: last.body, change: { p: text.length, q: 0, delta: 0 } };
   if (last) {
     const old = last.text;
-    if (old === text) return last.seams;
-    const p = commonPrefix(old, text);
-    const q = commonSuffix(old, text, Math.min(old.length, text.length) - p);
-    // The last seam whose whole line (up to its line break) lies before the change: the
-    // state of the reading after that line depends on the line alone (a heading or a list
-    // item at the margin), so reading can start again there.
-    let k = lastAtMost(last.seams, p);
-    while (k >= 1 && lineContentEnd(old, last.seams[k] as number) >= p) k--;
-    if (k >= 1 && (last.seams[k] as number) >= body) {
-      const delta = text.length - old.length;
-      const changedEnd = text.length - q;
-      const seams = last.seams.slice(0, k);
-      // From a seam in the unchanged end that was a seam before too, the rest is as before.
-      scan(text, last.seams[k] as number, seams, (x) => {
-        if (x < changedEnd) return false;
-        const j = lastAtMost(last.seams, x - delta);
-        if (j < 0 || last.seams[j] !== x - delta) return false;
-        for (let i = j + 1; i < last.seams.length; i++) seams.push((last.seams[i] as number) + delta);
-        return true;
-      });
-      return seams;
+    const change = textChange(old, text);
+    const { p, q, delta } = change;
+    // The last version had no definition, nested fence or HTML (it was split): this one has
+    // none unless on the lines the edit touched (each of those constructs starts and ends
+    // on one line). Its front matter is as it was when the change is past it and past the
+    // first line (which decides whether there is front matter at all).
+    if (p > last.body && p > lineContentEnd(old, 0)) {
+      const lo = text.lastIndexOf('\n', p - 1) + 1;
+      const nl = text.indexOf('\n', text.length - q);
+      const touched = text.slice(lo, nl < 0 ? text.length : nl);
+      if (DEFINITION.test(touched) || NESTED_FENCE.test(touched) || HTML_START.test(touched)) return undefined;
+      // The last seam whose whole line (up to its line break) lies before the change: the
+      // state of the reading after that line depends on the line alone (a heading or a list
+      // item at the margin), so reading can start again there.
+      let k = lastAtMost(last.seams, p);
+      while (k >= 1 && lineContentEnd(old, last.seams[k] as number) >= p) k--;
+      if (k >= 1 && (last.seams[k] as number) >= last.body) {
+        const changedEnd = text.length - q;
+        const seams = last.seams.slice(0, k);
+        // From a seam in the unchanged end that was a seam before too, the rest is as before.
+        scan(text, last.seams[k] as number, seams, (x) => {
+          if (x < changedEnd) return false;
+          const j = lastAtMost(last.seams, x - delta);
+          if (j < 0 || last.seams[j] !== x - delta) return false;
+          for (let i = j + 1; i < last.seams.length; i++) seams.push((last.seams[i] as number) + delta);
+          return true;
+        });
+        return { seams, body: last.body, change };
+      }
     }
   }
+  const body = bodyStart(text);
+  if (body === undefined) return undefined;
   const seams = [0];
   scan(text, body, seams);
-  return seams;
+  return { seams, body };
 }
 
 /**
@@ -371,22 +402,37 @@ export interface PieceTree {
 export function parseInPieces(text: string, cache?: PieceCache): PieceTree {
   const bases = new WeakMap<object, number>();
   const pieces = groupPieces(text, splitPieces(text, cache));
-  if (pieces.length === 1) return { root: parseMarkdown(text), bases };
+  if (pieces.length === 1) {
+    if (cache) cache.groups = undefined;
+    return { root: parseMarkdown(text), bases };
+  }
   const children: RootContent[] = [];
   const used = new Map<string, CachedPiece>();
   // Lists made here by joining pieces' lists; these may grow in place (the pieces' own may not).
   const joined = new Set<List>();
+  const change = cache?.change;
+  const before = cache?.groups;
+  const groups = new Map<number, { end: number; key: string }>();
   for (const p of pieces) {
-    const src = text.slice(p.start, p.end);
+    // A group wholly before or after the change is the group of the last version there: its
+    // text is known without reading (and hashing) it again.
+    let key: string | undefined;
+    if (change && before) {
+      const was = p.end <= change.p ? p.start : p.start >= text.length - change.q ? p.start - change.delta : -1;
+      const g = was >= 0 ? before.get(was) : undefined;
+      if (g && g.end === p.end - (p.start - was)) key = g.key;
+    }
+    const src = key ?? text.slice(p.start, p.end);
     let entry = cache?.pieces.get(src);
     if (entry && used.has(src)) entry = undefined; // the same text twice: each needs its own tree
-    let key = src;
+    key = src;
     if (!entry) {
       // Kept across edits: its own copy, or it would keep this whole version of the text alive.
       if (cache) key = detach(src);
       entry = { root: parseMarkdown(key) };
     }
     used.set(key, entry);
+    groups.set(p.start, { end: p.end, key });
     for (const c of entry.root.children) {
       const last = children[children.length - 1];
       if (c.type === 'list' && last?.type === 'list' && sameList(text, bases, last, c, p.start)) {
@@ -404,7 +450,10 @@ export function parseInPieces(text: string, cache?: PieceCache): PieceTree {
       }
     }
   }
-  if (cache) cache.pieces = used;
+  if (cache) {
+    cache.pieces = used;
+    cache.groups = groups;
+  }
   return { root: { type: 'root', children, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: text.length } } }, bases };
 }
 
@@ -414,6 +463,12 @@ export class PieceCache {
   pieces = new Map<string, CachedPiece>();
   /** The last version's split. */
   last?: SplitMemo;
+  /** How this version differs from the last (set by the split). */
+  change?: TextChange;
+  /** The last version's groups, by start: their end and their text (a key of `pieces`). */
+  groups?: Map<number, { end: number; key: string }>;
+  /** The last whole text the model read (with its BOM), its line index and deep-nesting finding. */
+  read?: { text: string; lines: import('./text.ts').LineIndex; deep: number };
   /**
    * What the model made of each list item of a cached piece (model.ts), with the item's
    * offset then: an unchanged item is not read again, only moved.

@@ -5,8 +5,16 @@ export class LineIndex {
   /** Offset of the first character of each line. */
   readonly starts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
+  /** `starts` when already known (see edited). */
+  constructor(
+    readonly text: string,
+    starts?: number[],
+  ) {
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
+    starts = [0];
     // \r\n, \r and \n all end a line, as in CommonMark and LSP.
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -17,6 +25,32 @@ export class LineIndex {
       }
     }
     this.starts = starts;
+  }
+
+  /**
+   * The index of `text`, a new version of `prev.text` that shares its first `p` and last `q`
+   * characters: line starts before the change are kept, those after it moved, and only the
+   * changed stretch is read.
+   */
+  static edited(prev: LineIndex, text: string, p: number, q: number): LineIndex {
+    const old = prev.text;
+    const d = text.length - old.length;
+    const was = prev.starts;
+    const starts = [0];
+    let k = 1;
+    // A start s depends on the characters at s - 1 and s.
+    while (k < was.length && (was[k] as number) < p) starts.push(was[k++] as number);
+    const end = text.length - q;
+    for (let i = Math.max(0, p - 1); i < end; i++) {
+      const c = text.charCodeAt(i);
+      if ((c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) && i + 1 >= p) starts.push(i + 1);
+    }
+    const tail = old.length - q;
+    for (; k < was.length; k++) {
+      const s = was[k] as number;
+      if (s - 1 >= tail && s + d > (starts[starts.length - 1] as number)) starts.push(s + d);
+    }
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

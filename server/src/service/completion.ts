@@ -1,6 +1,7 @@
 import { CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type Position, type Range } from 'vscode-languageserver-types';
 import { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER, META_KEYS, cnDate, parseDeadline, walkTree, type FieldKey } from '../engine/index.ts';
-import type { DocumentModel, Task } from '../engine/model.ts';
+import type { DocumentModel, Task, UnitRef } from '../engine/model.ts';
+import type { Analysis } from '../engine/analyze.ts';
 import { CLOSE, matchFieldHead, nextSeparator, OPEN } from '../engine/fields.ts';
 import { effectiveYear } from '../engine/frontmatter.ts';
 import { isCollectiveByForm } from '../engine/units.ts';
@@ -271,6 +272,35 @@ function* workspaceDocuments(ws: ServiceWorkspace, doc: ServiceDocument): Genera
   if (!seen) yield doc;
 }
 
+/** How often each unit (by its full name) is named in a document, in order of first use; made once per analysis. */
+const usage = new WeakMap<Analysis, Map<string, { count: number; collective: boolean }>>();
+
+function usageOf(a: Analysis): Map<string, { count: number; collective: boolean }> {
+  let m = usage.get(a);
+  if (m) return m;
+  m = new Map();
+  for (const bd of a.model.breakdowns) {
+    for (const t of bd.tasks) {
+      for (const u of refsOf(t)) {
+        const use = m.get(u.canonical);
+        if (use) {
+          use.count++;
+          use.collective ||= u.collective;
+        } else m.set(u.canonical, { count: 1, collective: u.collective });
+      }
+    }
+  }
+  usage.set(a, m);
+  return m;
+}
+
+function* refsOf(t: Task | undefined): Generator<UnitRef> {
+  if (!t) return;
+  yield* t.lead;
+  yield* t.responsible;
+  yield* t.cooperating;
+}
+
 interface UnitCandidate {
   name: string;
   aliases: string[];
@@ -292,23 +322,21 @@ function unitItems(ws: ServiceWorkspace, doc: ServiceDocument, ctx: Extract<Cont
     if (!byName.has(c.name)) byName.set(c.name, { name: c.name, aliases: [], detail: '泛称', collective: true, rank: rank++, count: 0 });
   }
   for (const d of workspaceDocuments(ws, doc)) {
-    for (const bd of d.analysis.model.breakdowns) {
-      for (const t of bd.tasks) {
-        for (const u of [...t.lead, ...t.responsible, ...t.cooperating]) {
-          // The name being typed is in the analysis too; it is not a name in use.
-          if (d === doc && u.start <= offset && offset <= u.end) continue;
-          const name = dir ? dir.canonical(u.canonical) : u.canonical;
-          let cand = byName.get(name);
-          if (!cand) {
-            // With a 单位名录, a name it lacks is likely a slip; offering it would spread it.
-            if (dir && !u.collective) continue;
-            const collective = u.collective || isCollectiveByForm(name);
-            cand = { name, aliases: [], detail: collective ? '泛称' : '', collective, rank: Infinity, count: 0 };
-            byName.set(name, cand);
-          }
-          cand.count++;
-        }
+    for (const [canonical, use] of usageOf(d.analysis)) {
+      let count = use.count;
+      // The name being typed is in the analysis too; it is not a name in use.
+      if (d === doc) for (const u of refsOf(taskAt(d.analysis.model, offset))) if (u.canonical === canonical && u.start <= offset && offset <= u.end) count--;
+      if (count <= 0) continue;
+      const name = dir ? dir.canonical(canonical) : canonical;
+      let cand = byName.get(name);
+      if (!cand) {
+        // With a 单位名录, a name it lacks is likely a slip; offering it would spread it.
+        if (dir && !use.collective) continue;
+        const collective = use.collective || isCollectiveByForm(name);
+        cand = { name, aliases: [], detail: collective ? '泛称' : '', collective, rank: Infinity, count: 0 };
+        byName.set(name, cand);
       }
+      cand.count += count;
     }
   }
   const lead = ctx.role === 'lead';
