@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { ROOT } from './helpers.ts';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol.ts';
 
 /**
  * A language client for tests: the built server (out/server.cjs) in a child process,
@@ -28,8 +29,8 @@ export class LspClient {
   readonly ready: Promise<void>;
   stderr = '';
 
-  /** `args`: how to start the server; by default the extension's bundle, out/server.cjs. */
-  constructor(readonly workspace: string, settings: Record<string, unknown> = {}, args = [path.join(ROOT, 'out', 'server.cjs'), '--stdio']) {
+  /** `args`: how to start the server; by default as the extension starts it: its bundle, out/server.cjs, with its node options. */
+  constructor(readonly workspace: string, settings: Record<string, unknown> = {}, args = [...SERVER_NODE_FLAGS, path.join(ROOT, 'out', 'server.cjs'), '--stdio']) {
     const script = args.find((a) => !a.startsWith('--')) as string;
     if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
     this.child = spawn(process.execPath, args, { stdio: 'pipe' });

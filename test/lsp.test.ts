@@ -7,6 +7,7 @@ import type { CompletionList, Hover, Location, WorkspaceEdit, DocumentSymbol, Co
 import { applyEdits } from '../server/src/engine/index.ts';
 import { LspClient } from './lsp-client.ts';
 import { ROOT } from './helpers.ts';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol.ts';
 
 /*
  * Every feature of the language server through real JSON-RPC: the built server in a child
@@ -200,6 +201,10 @@ test('`fenjie lsp --stdio` is the same server, for any LSP client', async () => 
     assert.deepEqual(d.diagnostics, []);
     const uri2 = other.open('bad.fj.md', '- 任务\n');
     assert.deepEqual((await other.diagnostics(uri2, 1)).diagnostics.map((x) => x.code), ['missing-lead', 'missing-deadline']);
+    // The server runs with its own node options, as the extension starts it (a child process on Linux).
+    const children = fs.readFileSync(`/proc/${other.child.pid}/task/${other.child.pid}/children`, 'utf8').trim().split(/\s+/);
+    const commands = children.map((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+    assert.ok(commands.some((c) => SERVER_NODE_FLAGS.every((f) => c.includes(f))), JSON.stringify(commands));
   } finally {
     await other.stop();
   }

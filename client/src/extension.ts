@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { READY_NOTIFICATION, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol.ts';
+import { READY_NOTIFICATION, SERVER_NODE_FLAGS, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol.ts';
 
 const LANGUAGE_ID = 'fenjie';
 const DOCUMENT_GLOB = '**/*.fj.md';
@@ -21,7 +21,7 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): FenjieApi {
   const serverModule = context.asAbsolutePath('out/server.cjs');
-  const serverOptions: ServerOptions = { module: serverModule, transport: TransportKind.ipc };
+  const serverOptions: ServerOptions = { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } };
   // Closed files change too (git checkout, other editors): the server's index of units and tasks must follow.
   const watchers = [DOCUMENT_GLOB, DIRECTORY_GLOB].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   const clientOptions: LanguageClientOptions = {

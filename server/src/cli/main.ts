@@ -3,6 +3,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyze, applyEdits, toJson, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
 import { runServer } from '../lsp/main.ts';
+import { SERVER_NODE_FLAGS } from '../protocol.ts';
+import { spawn } from 'node:child_process';
 
 /** Where the CLI writes; tests hand in their own. */
 export interface Output {
@@ -172,6 +174,19 @@ function check(args: string[], io: Output): number {
 function lsp(args: string[]): Promise<number> {
   if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
     throw new UserError('请指定连接方式，例如：fenjie lsp --stdio');
+  }
+  // The server's own node options (see SERVER_NODE_FLAGS) can only be given to a new process.
+  const script = process.argv[1];
+  if (script && !SERVER_NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...process.execArgv, script, 'lsp', ...args], { stdio: 'inherit' });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+    return new Promise((resolve) => {
+      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+      child.on('error', (e) => {
+        process.stderr.write(`fenjie：无法启动语言服务器：${e.message}\n`);
+        resolve(2);
+      });
+    });
   }
   runServer();
   return new Promise(() => undefined);
