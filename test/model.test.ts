@@ -79,7 +79,8 @@ test('categories nest by level, five levels deep, and tasks know their path', ()
   assert.deepEqual(t1!.categories.map((c) => c.level), [2, 3, 4, 5, 6]);
   assert.deepEqual(t1!.categories.map((c) => c.label?.value), [1, 1, 1, 1, undefined]);
   assert.deepEqual(t2!.categories.map((c) => c.title), ['二、己']);
-  assert.deepEqual(toJson(model).breakdowns[0]!.columns, ['序号', '一级类别', '二级类别', '三级类别', '四级类别', '五级类别', '重点任务']);
+  // 牵头单位 and 完成时限 are required (the default): their columns show even when empty.
+  assert.deepEqual(toJson(model).breakdowns[0]!.columns, ['序号', '一级类别', '二级类别', '三级类别', '四级类别', '五级类别', '重点任务', '牵头单位', '完成时限']);
 });
 
 test('field lines, nested field items, bold names and every alias', () => {

@@ -1,33 +1,7 @@
-import type { Breakdown, DocumentModel, Task } from './model.ts';
+import type { DocumentModel } from './model.ts';
+import { columnsOf } from './table.ts';
 import { FIELD_LABEL } from './fields.ts';
 import type { Meta } from './frontmatter.ts';
-
-const LEVEL_NAMES = ['一', '二', '三', '四', '五'];
-
-/**
- * The table's columns (spec §8): 序号, one column per category level present, 重点任务,
- * then each field column that some task fills.
- */
-export function columnsOf(bd: Breakdown): string[] {
-  const levels = categoryLevels(bd);
-  const cols = ['序号'];
-  if (levels.length === 1) cols.push('类别');
-  else levels.forEach((_, i) => cols.push(`${LEVEL_NAMES[i] ?? i + 1}级类别`));
-  cols.push('重点任务');
-  const any = (f: (t: Task) => boolean): boolean => bd.tasks.some(f);
-  if (any((t) => t.measures.length > 0)) cols.push('落实举措');
-  if (any((t) => t.lead.length > 0)) cols.push(FIELD_LABEL.lead);
-  if (any((t) => t.responsible.length > 0)) cols.push(FIELD_LABEL.responsible);
-  if (any((t) => t.cooperating.length > 0)) cols.push(FIELD_LABEL.cooperating);
-  if (any((t) => t.deadline !== undefined)) cols.push(FIELD_LABEL.deadline);
-  if (any((t) => !!t.note)) cols.push(FIELD_LABEL.note);
-  return cols;
-}
-
-/** Heading levels that hold categories in this breakdown, shallowest first. */
-export function categoryLevels(bd: Breakdown): number[] {
-  return [...new Set(bd.allCategories.map((c) => c.level))].sort((a, b) => a - b);
-}
 
 export interface JsonTask {
   number: number;
@@ -63,7 +37,7 @@ export function toJson(model: DocumentModel): JsonDocument {
     breakdowns: model.breakdowns.map((bd) => ({
       title: bd.title,
       label: bd.label ?? null,
-      columns: columnsOf(bd),
+      columns: columnsOf(bd, model.meta.required).map((c) => c.label),
       tasks: bd.tasks.map((t) => ({
         number: t.number,
         path: t.categories.map((c) => c.title),
