@@ -33,3 +33,39 @@ export interface AddToDirectoryArgs {
  * document (`npm run bench`): 210 MB → 155 MB resident, edit → diagnostics unchanged.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
+/** Client → server: the preview of a document, drawn by the server's renderer (the same one as the HTML export). */
+export const PREVIEW_REQUEST = 'fenjie/preview';
+
+export interface PreviewParams {
+  uri: string;
+  /** The 按单位 view instead of the tables. */
+  byUnit: boolean;
+}
+
+/**
+ * The preview's content: markup and CSS that the webview page wraps with its own CSP and
+ * nonce. Task rows carry `data-line` (0-based editor line of the task's first line).
+ * Null when the document is not open or not a fenjie document.
+ */
+export interface PreviewResult {
+  version: number;
+  html: string;
+  css: string;
+  /** For the panel's title: the first table's title, else the document's name. */
+  title: string;
+}
+
+/** Client → server: a document exported to a file format; the client saves the bytes. */
+export const EXPORT_REQUEST = 'fenjie/export';
+
+export type ExportFormat = 'html' | 'docx' | 'xlsx';
+
+export interface ExportParams {
+  uri: string;
+  format: ExportFormat;
+  byUnit: boolean;
+}
+
+/** The file's bytes (base64), or why there are none (a message for the user, in Chinese). */
+export type ExportResult = { data: string } | { error: string };
