@@ -175,10 +175,9 @@ export function tableOf(model: DocumentModel, bd: Breakdown): Table {
 function plainText(node: RootContent): string {
   let out = '';
   const visit = (n: { type: string; value?: unknown; children?: unknown[] }): void => {
-    if (n.type === 'text' || n.type === 'inlineCode') out += String(n.value ?? '');
+    // Inline HTML is shown as the text it is (escaped by whoever draws it), never dropped.
+    if (n.type === 'text' || n.type === 'inlineCode' || n.type === 'html') out += String(n.value ?? '');
     else if (n.type === 'break') out += '\n';
-    else if (n.type === 'html' && node.type !== 'html') return;
-    else if (n.type === 'html') out += String(n.value ?? '');
     for (const c of n.children ?? []) visit(c as { type: string });
   };
   visit(node as { type: string });
