@@ -78,6 +78,58 @@ test('export --to json prints the model; -o writes a file and never the source',
   assert.equal(fs.readFileSync(src, 'utf8'), '- 任务\n');
 });
 
+test('export --to html|docx|xlsx writes beside the document by default, or to -o; --by-unit too', () => {
+  const dir = path.join(tmp, 'export');
+  fs.mkdirSync(dir);
+  const src = path.join(dir, '通知.fj.md');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'changchun-2020', '通知.fj.md'), src);
+  fs.copyFileSync(path.join(ROOT, 'examples', 'changchun-2020', '单位名录.yaml'), path.join(dir, '单位名录.yaml'));
+  const before = fs.readFileSync(src);
+  for (const format of ['html', 'docx', 'xlsx']) {
+    const r = fenjie(['export', src, '--to', format]);
+    assert.equal(r.code, 0, r.err);
+    const out = path.join(dir, `通知.${format}`);
+    assert.match(r.err, new RegExp(`已导出到 .*通知\\.${format}`));
+    // The example has errors (missing leads): the export says so, and still happens.
+    assert.match(r.err, /文档中有 \d+ 个错误/);
+    const bytes = fs.readFileSync(out);
+    if (format === 'html') assert.match(bytes.toString('utf8'), /<table[\s\S]*rowspan="3"/);
+    else assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', `${format} is a zip package`);
+    const byUnit = fenjie(['export', src, '--to', format, '--by-unit', '-o', path.join(dir, `u.${format}`)]);
+    assert.equal(byUnit.code, 0, byUnit.err);
+    assert.ok(fs.statSync(path.join(dir, `u.${format}`)).size > 0);
+  }
+  assert.match(fs.readFileSync(path.join(dir, 'u.html'), 'utf8'), /营商环境建设局（牵头 \d+ 项，参与 \d+ 项）/);
+  assert.deepEqual(fs.readFileSync(src), before, 'the source is never touched');
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left');
+});
+
+test('export refuses the source, a read-only or missing target, and --by-unit for json, touching nothing', () => {
+  const dir = path.join(tmp, 'refuse');
+  fs.mkdirSync(dir);
+  const src = path.join(dir, '表.fj.md');
+  fs.writeFileSync(src, '# 表\n\n1. 任务（牵头单位：财政局；完成时限：12月底前）\n');
+  const locked = path.join(dir, '表.docx');
+  fs.writeFileSync(locked, 'old');
+  fs.chmodSync(locked, 0o444);
+  const cases: Array<[string[], RegExp]> = [
+    [['export', src, '--to', 'docx', '-o', src], /不会覆盖源文档/],
+    [['export', src, '--to', 'docx'], /只读/],
+    [['export', src, '--to', 'xlsx', '-o', path.join(dir, 'nope', 'x.xlsx')], /文件夹不存在/],
+    [['export', src, '--to', 'json', '--by-unit'], /只用于 html、docx 和 xlsx/],
+    [['export', src, '--to', 'pdf'], /可用的格式：json、html、docx、xlsx/],
+  ];
+  for (const [args, message] of cases) {
+    const r = fenjie(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, message, args.join(' '));
+    assert.match(r.err, /^fenjie：/);
+  }
+  assert.equal(fs.readFileSync(locked, 'utf8'), 'old');
+  assert.equal(fs.readFileSync(src, 'utf8'), '# 表\n\n1. 任务（牵头单位：财政局；完成时限：12月底前）\n');
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['表.docx', '表.fj.md']);
+});
+
 test('usage and I/O trouble exit 2 with one plain line', () => {
   for (const args of [['check'], ['check', path.join(tmp, 'nope.fj.md')], ['check', '--format', 'xml', 'examples/'], ['export', 'examples/changji-2020/工作要点.fj.md', '--to', 'pdf'], ['frobnicate'], ['check', '--bogus', 'examples/']]) {
     const r = fenjie(args);

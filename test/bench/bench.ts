@@ -30,6 +30,7 @@ import remarkGfm from 'remark-gfm';
 import { analyze, buildModel, checkModel, linkModel, runRules, Directory, RULES, type EngineHost } from '../../server/src/engine/index.ts';
 import { generateDirectory, generateDocument } from './generate.ts';
 import { lspBench } from './lsp-bench.ts';
+import { exportBench } from './export-bench.ts';
 
 /** The check may cost at most this many times a bare remark parse of the 2,000-task document. */
 const LIMIT = 1.3;
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--breakdown')) breakdown(texts.get(2000) as string, 3);
   await lspBench();
+  exportBench(ROOT);
   console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 

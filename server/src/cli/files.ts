@@ -109,7 +109,10 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, prote
   const dir = path.dirname(path.resolve(target));
   if (!fs.existsSync(dir)) throw new UserError(`${target}：所在的文件夹不存在。`);
   try {
-    if (fs.statSync(target).isDirectory()) throw new UserError(`${target}：这是文件夹，请指定文件名。`);
+    const stat = fs.statSync(target);
+    if (stat.isDirectory()) throw new UserError(`${target}：这是文件夹，请指定文件名。`);
+    // Marked read-only by its owner: not replaced, even where the folder would allow it.
+    if ((stat.mode & 0o222) === 0) throw new UserError(`${target}：文件是只读的，fenjie 不会改动它。请去掉只读属性，或用 -o 另选文件名。`);
   } catch (e) {
     if (e instanceof UserError) throw e;
   }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyze, applyEdits, toJson, type Diagnostic } from '../engine/index.ts';
+import { exportDocument } from '../export.ts';
 import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
 import { runServer } from '../lsp/main.ts';
 import { SERVER_NODE_FLAGS } from '../protocol.ts';
@@ -26,8 +27,11 @@ const HELP = `fenjie ${VERSION} —— 任务分解表（.fj.md）的检查与�
       检查文档；路径可以是文件或文件夹（检查其中所有 .fj.md 文档）。
       --format  输出格式：text（默认，每行“文件:行:列: 级别 代码 说明”）或 json
       --fix     自动修正可以安全修正的问题（半角标点、编号等），写回原文件
-  fenjie export 文件 --to json [-o 输出文件]
-      导出文档内容；不加 -o 时输出到屏幕。
+  fenjie export 文件 --to html|docx|xlsx|json [-o 输出文件] [--by-unit]
+      导出正式表格：html（网页，可打印）、docx（Word，按 GB/T 9704-2012 排版）、xlsx（Excel）；
+      json 为文档内容的数据。不加 -o 时，html、docx、xlsx 保存在文档旁边（通知.fj.md → 通知.docx），
+      json 输出到屏幕。源文档不会被覆盖。
+      --by-unit  按单位导出：每个单位一节（Excel 为一个工作表），列出它牵头和参与的任务
   fenjie lsp --stdio
       以语言服务器方式运行（供 Neovim、Emacs 等编辑器的 LSP 客户端使用）。
   fenjie --help | --version
@@ -44,7 +48,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
       case 'check':
         return check(rest, io);
       case 'export':
-        return exportCommand(rest, io);
+        return await exportCommand(rest, io);
       case 'lsp':
         return lsp(rest);
       case '--version':
@@ -192,24 +196,45 @@ function lsp(args: string[]): Promise<number> {
   return new Promise(() => undefined);
 }
 
-function exportCommand(args: string[], io: Output): number {
-  const { values, positionals } = parse(args, { to: { type: 'string' }, output: { type: 'string', short: 'o' } });
-  if (positionals.length !== 1) throw new UserError('请指定一个要导出的文档，例如：fenjie export 通知.fj.md --to json');
+const EXPORT_FORMATS = ['json', 'html', 'docx', 'xlsx'] as const;
+type CliExportFormat = (typeof EXPORT_FORMATS)[number];
+
+async function exportCommand(args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parse(args, { to: { type: 'string' }, output: { type: 'string', short: 'o' }, 'by-unit': { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UserError('请指定一个要导出的文档，例如：fenjie export 通知.fj.md --to docx');
   const to = values['to'];
-  if (to === undefined) throw new UserError('请用 --to 指定导出格式，例如 --to json。');
-  if (to !== 'json') throw new UserError(`不支持的导出格式“${String(to)}”。可用的格式：json。`);
+  if (to === undefined) throw new UserError(`请用 --to 指定导出格式：${EXPORT_FORMATS.join('、')}。`);
+  if (!EXPORT_FORMATS.includes(to as CliExportFormat)) throw new UserError(`不支持的导出格式“${String(to)}”。可用的格式：${EXPORT_FORMATS.join('、')}。`);
+  const format = to as CliExportFormat;
+  const byUnit = values['by-unit'] === true;
+  if (byUnit && format === 'json') throw new UserError('--by-unit（按单位导出）只用于 html、docx 和 xlsx 格式。');
   const file = positionals[0] as string;
   const text = readDocument(file);
   const result = analyze(text, { file, host: nodeHost });
   const fatal = result.diagnostics.find((d) => d.code === 'document');
   if (fatal) throw new UserError(`${file}：${fatal.message}`);
-  const json = JSON.stringify(toJson(result.model), null, 2) + '\n';
   const out = values['output'];
-  if (typeof out === 'string') {
+  if (format === 'json') {
+    const json = JSON.stringify(toJson(result.model), null, 2) + '\n';
+    if (typeof out !== 'string') {
+      io.out(json);
+      return 0;
+    }
     writeFileAtomic(out, json, file);
     io.err(`已导出到 ${display(out)}。\n`);
-  } else {
-    io.out(json);
+    return 0;
   }
+  const target = typeof out === 'string' ? out : defaultExportPath(file, format, byUnit);
+  const data = await exportDocument(result.model, format, byUnit);
+  writeFileAtomic(target, data, file);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > 0) io.err(`注意：文档中有 ${errors} 个错误，表格中缺少的内容已标为“待填”。运行 fenjie check ${display(file)} 查看详情。\n`);
+  io.err(`已导出到 ${display(target)}。\n`);
   return 0;
+}
+
+/** Beside the document, named after it: 通知.fj.md → 通知.docx (by unit: 通知-按单位.docx). */
+export function defaultExportPath(file: string, format: Exclude<CliExportFormat, 'json'>, byUnit: boolean): string {
+  const base = path.basename(file).replace(/\.fj\.md$/i, '').replace(/\.md$/i, '');
+  return path.join(path.dirname(file), `${base}${byUnit ? '-按单位' : ''}.${format}`);
 }

@@ -18,7 +18,23 @@ import { formatDocument } from '../service/formatting.ts';
 import { provideDefinition, provideReferences, prepareRename, provideRename } from '../service/navigation.ts';
 import { provideDocumentSymbols, provideFoldingRanges } from '../service/symbols.ts';
 import { provideCodeActions, addToDirectoryEdit } from '../service/codeActions.ts';
-import { ADD_TO_DIRECTORY_COMMAND, READY_NOTIFICATION, STATUS_NOTIFICATION, type AddToDirectoryArgs, type StatusParams } from '../protocol.ts';
+import {
+  ADD_TO_DIRECTORY_COMMAND,
+  EXPORT_REQUEST,
+  PREVIEW_REQUEST,
+  READY_NOTIFICATION,
+  STATUS_NOTIFICATION,
+  type AddToDirectoryArgs,
+  type ExportParams,
+  type ExportResult,
+  type PreviewParams,
+  type PreviewResult,
+  type StatusParams,
+} from '../protocol.ts';
+import * as path from 'node:path';
+import { documentView, unitSections } from '../engine/index.ts';
+import { renderPreview } from '../engine/render/html.ts';
+import { exportDocument } from '../export.ts';
 import { readSettings } from '../settings.ts';
 
 /** Characters after which the editor asks for completion by itself (Chinese and ASCII separators). */
@@ -250,6 +266,36 @@ export function startServer(connection: Connection): Store {
   connection.languages.inlayHint.on(({ textDocument, range }) => {
     const doc = docOf(textDocument.uri);
     return doc ? run('inlayHint', () => provideInlayHints(store, doc, range), []) : [];
+  });
+
+  connection.onRequest(PREVIEW_REQUEST, ({ uri, byUnit }: PreviewParams): PreviewResult | null => {
+    const doc = docOf(uri);
+    if (!doc || doc.version === null) return null;
+    return run(
+      'preview',
+      () => {
+        const model = doc.analysis.model;
+        const view = documentView(model);
+        const { html, css } = renderPreview(view, byUnit ? { byUnit: unitSections(model) } : {});
+        const title = view.tables.find((t) => t.title)?.title ?? path.basename(doc.path).replace(/\.fj\.md$/i, '');
+        return { version: doc.version ?? 0, html, css, title };
+      },
+      null,
+    );
+  });
+  connection.onRequest(EXPORT_REQUEST, async ({ uri, format, byUnit }: ExportParams): Promise<ExportResult> => {
+    const doc = docOf(uri);
+    if (!doc) return { error: '找不到要导出的文档，请先打开它。' };
+    const fatal = doc.analysis.diagnostics.find((d) => d.code === 'document');
+    if (fatal) return { error: fatal.message };
+    if (format !== 'html' && format !== 'docx' && format !== 'xlsx') return { error: `不支持的导出格式“${String(format)}”。` };
+    try {
+      const bytes = await exportDocument(doc.analysis.model, format, byUnit === true);
+      return { data: Buffer.from(bytes).toString('base64') };
+    } catch (e) {
+      connection.console.error(`fenjie: export failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return { error: '导出时出错，未生成文件。请把文档发给维护人员以便查明原因。' };
+    }
   });
 
   /** A fenjie document, or a 单位名录 file (references and rename start there too). */
