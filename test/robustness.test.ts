@@ -1049,7 +1049,7 @@ function registerCliTests(): void {
         ['export', p('good.fj.md'), '--to', 'json', '--bogus'],
         ['check', '-z', p('good.fj.md')],
         ['check', '--format', 'xml', p('good.fj.md')],
-        ['export', p('good.fj.md'), '--to', 'docx'],
+        ['export', p('good.fj.md'), '--to', 'pdf'],
         ['frobnicate'],
       ]) {
         const r = await cli(args);

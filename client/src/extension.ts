@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { READY_NOTIFICATION, SERVER_NODE_FLAGS, STATUS_NOTIFICATION, type StatusParams } from '../../server/src/protocol.ts';
+import { registerPreview } from './preview.ts';
+import { registerExports } from './exporter.ts';
 
 const LANGUAGE_ID = 'fenjie';
 const DOCUMENT_GLOB = '**/*.fj.md';
@@ -66,6 +68,10 @@ export function activate(context: vscode.ExtensionContext): FenjieApi {
       if (lc.isRunning()) lc.restart().catch((e: unknown) => lc.error(vscode.l10n.t('fenjie could not restart its language server after the workspace was trusted.'), e));
     }),
   );
+
+  // The server renders the preview and the exported files; these only show and save them.
+  const previews = registerPreview(context, lc);
+  registerExports(context, lc, previews);
 
   lc.start().catch((e: unknown) => failReady(e));
   return { ready, client: lc };
