@@ -247,7 +247,7 @@ test('snippets: Chinese descriptions; the front matter has every key; the fields
 });
 
 test('the .vsix holds exactly the files that run (vsce ls)', () => {
-  for (const bundle of ['out/extension.cjs', 'out/server.cjs']) {
+  for (const bundle of ['out/extension.cjs', 'out/server.cjs', 'out/export.cjs']) {
     assert.ok(fs.existsSync(path.join(ROOT, bundle)), `${bundle}: run \`npm run build\` first`);
   }
   const vsce = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'vsce.cmd' : 'vsce');
@@ -261,6 +261,7 @@ test('the .vsix holds exactly the files that run (vsce ls)', () => {
     'client/language-configuration.json',
     'client/media/preview.js',
     'l10n/bundle.l10n.zh-cn.json',
+    'out/export.cjs',
     'out/extension.cjs',
     'out/server.cjs',
     'package.json',

@@ -1,9 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyze, applyEdits, toJson, type Diagnostic } from '../engine/index.ts';
-import { exportDocument } from '../export.ts';
 import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
-import { runServer } from '../lsp/main.ts';
 import { SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
 
@@ -174,26 +173,25 @@ function check(args: string[], io: Output): number {
   return errors > 0 ? 1 : 0;
 }
 
-/** Runs the language server until its client says exit: the promise never settles. */
+/**
+ * Runs the language server (out/server.cjs, beside this bundle) in a child process with the
+ * server's own node options, talking over this process's stdio, until its client says exit.
+ */
 function lsp(args: string[]): Promise<number> {
   if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
     throw new UserError('请指定连接方式，例如：fenjie lsp --stdio');
   }
-  // The server's own node options (see SERVER_NODE_FLAGS) can only be given to a new process.
-  const script = process.argv[1];
-  if (script && !SERVER_NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...process.execArgv, script, 'lsp', ...args], { stdio: 'inherit' });
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
-    return new Promise((resolve) => {
-      child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-      child.on('error', (e) => {
-        process.stderr.write(`fenjie：无法启动语言服务器：${e.message}\n`);
-        resolve(2);
-      });
+  const server = path.join(__dirname, 'server.cjs');
+  if (!fs.existsSync(server)) throw new UserError(`找不到语言服务器（${server}）。请在项目文件夹中运行 npm run build。`);
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, server, ...args], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', (e) => {
+      process.stderr.write(`fenjie：无法启动语言服务器：${e.message}\n`);
+      resolve(2);
     });
-  }
-  runServer();
-  return new Promise(() => undefined);
+  });
 }
 
 const EXPORT_FORMATS = ['json', 'html', 'docx', 'xlsx'] as const;
@@ -225,6 +223,8 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
     return 0;
   }
   const target = typeof out === 'string' ? out : defaultExportPath(file, format, byUnit);
+  // Loaded only now: the exporters are a bundle of their own (esbuild.mjs).
+  const { exportDocument } = await import('../export.ts');
   const data = await exportDocument(result.model, format, byUnit);
   writeFileAtomic(target, data, file);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

@@ -34,7 +34,6 @@ import {
 import * as path from 'node:path';
 import { documentView, unitSections } from '../engine/index.ts';
 import { renderPreview } from '../engine/render/html.ts';
-import { exportDocument } from '../export.ts';
 import { readSettings } from '../settings.ts';
 
 /** Characters after which the editor asks for completion by itself (Chinese and ASCII separators). */
@@ -290,6 +289,8 @@ export function startServer(connection: Connection): Store {
     if (fatal) return { error: fatal.message };
     if (format !== 'html' && format !== 'docx' && format !== 'xlsx') return { error: `不支持的导出格式“${String(format)}”。` };
     try {
+      // Loaded only now: the exporters are a bundle of their own (esbuild.mjs).
+      const { exportDocument } = await import('../export.ts');
       const bytes = await exportDocument(doc.analysis.model, format, byUnit === true);
       return { data: Buffer.from(bytes).toString('base64') };
     } catch (e) {
