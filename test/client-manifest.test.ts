@@ -247,7 +247,7 @@ test('snippets: Chinese descriptions; the front matter has every key; the fields
 });
 
 test('the .vsix holds exactly the files that run (vsce ls)', () => {
-  for (const bundle of ['out/extension.cjs', 'out/server.cjs', 'out/export.cjs']) {
+  for (const bundle of ['out/extension.cjs', 'out/server.cjs', 'out/export.cjs', 'out/xlsx.cjs']) {
     assert.ok(fs.existsSync(path.join(ROOT, bundle)), `${bundle}: run \`npm run build\` first`);
   }
   const vsce = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'vsce.cmd' : 'vsce');
@@ -264,6 +264,7 @@ test('the .vsix holds exactly the files that run (vsce ls)', () => {
     'out/export.cjs',
     'out/extension.cjs',
     'out/server.cjs',
+    'out/xlsx.cjs',
     'package.json',
     'package.nls.json',
     'package.nls.zh-cn.json',

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze, documentView, unitSections, type DocumentView, type Table, type UnitSection } from '../server/src/engine/index.ts';
 import { toDocx } from '../server/src/engine/export/docx.ts';
+import { strFromU8, unzipSync } from 'fflate';
 import { ROOT, hostWithin, memoryHost } from './helpers.ts';
 
 /*
@@ -492,6 +493,103 @@ test('by unit: one landscape section per unit, its name and counts, the tasks it
     ['1', '附件1', '任务一', '市财政局', '', '12月底前'],
     ['1', '附件2', '任务二', '市财政局', '', '6月底前'],
   ]);
+});
+
+// ── The XML as written ──────────────────────────────────────────────────────────────────────
+
+/**
+ * The order the OOXML schema (ECMA-376 Part 1, wml.xsd) gives the children of the elements the
+ * tables are made of: Word refuses, or "repairs", a document whose elements are out of order,
+ * where python-docx and LibreOffice read it all the same. A child not listed fails too.
+ */
+const SCHEMA_ORDER: Record<string, string[]> = {
+  tbl: ['tblPr', 'tblGrid', 'tr'],
+  tblPr: ['tblStyle', 'tblpPr', 'tblOverlap', 'bidiVisual', 'tblStyleRowBandSize', 'tblStyleColBandSize', 'tblW', 'jc', 'tblCellSpacing', 'tblInd', 'tblBorders', 'shd', 'tblLayout', 'tblCellMar', 'tblLook', 'tblCaption', 'tblDescription', 'tblPrChange'],
+  tblBorders: ['top', 'left', 'start', 'bottom', 'right', 'end', 'insideH', 'insideV'],
+  tblCellMar: ['top', 'left', 'start', 'bottom', 'right', 'end'],
+  tr: ['tblPrEx', 'trPr', 'tc'],
+  trPr: ['cnfStyle', 'divId', 'gridBefore', 'gridAfter', 'wBefore', 'wAfter', 'cantSplit', 'trHeight', 'tblHeader', 'tblCellSpacing', 'jc', 'hidden', 'ins', 'del', 'trPrChange'],
+  tc: ['tcPr', 'p'],
+  tcPr: ['cnfStyle', 'tcW', 'gridSpan', 'hMerge', 'vMerge', 'tcBorders', 'shd', 'noWrap', 'tcMar', 'textDirection', 'tcFitText', 'vAlign', 'hideMark', 'headers', 'cellIns', 'cellDel', 'cellMerge', 'tcPrChange'],
+  pPr: [
+    'pStyle', 'keepNext', 'keepLines', 'pageBreakBefore', 'framePr', 'widowControl', 'numPr', 'suppressLineNumbers', 'pBdr', 'shd', 'tabs', 'suppressAutoHyphens',
+    'kinsoku', 'wordWrap', 'overflowPunct', 'topLinePunct', 'autoSpaceDE', 'autoSpaceDN', 'bidi', 'adjustRightInd', 'snapToGrid', 'spacing', 'ind', 'contextualSpacing',
+    'mirrorIndents', 'suppressOverlap', 'jc', 'textDirection', 'textAlignment', 'textboxTightWrap', 'outlineLvl', 'divId', 'cnfStyle', 'rPr', 'sectPr', 'pPrChange',
+  ],
+  rPr: [
+    'rStyle', 'rFonts', 'b', 'bCs', 'i', 'iCs', 'caps', 'smallCaps', 'strike', 'dstrike', 'outline', 'shadow', 'emboss', 'imprint', 'noProof', 'snapToGrid', 'vanish',
+    'webHidden', 'color', 'spacing', 'w', 'kern', 'position', 'sz', 'szCs', 'highlight', 'u', 'effect', 'bdr', 'shd', 'fitText', 'vertAlign', 'rtl', 'cs', 'em', 'lang',
+    'eastAsianLayout', 'specVanish', 'oMath', 'rPrChange',
+  ],
+};
+
+/**
+ * Parses an XML text with Python's expat (xml.etree) and prints, as JSON, each element of
+ * `order` whose children are out of that order or not in it, and the number of elements checked.
+ * A text that is not well-formed XML makes it exit non-zero.
+ */
+const ORDER_CHECK = `
+import json, sys
+import xml.etree.ElementTree as ET
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+order = json.loads(sys.argv[1])
+root = ET.parse(sys.stdin.buffer).getroot()
+faults, checked = [], {}
+for el in root.iter():
+    if not el.tag.startswith(W) or el.tag[len(W):] not in order:
+        continue
+    name = el.tag[len(W):]
+    checked[name] = checked.get(name, 0) + 1
+    ranks = order[name]
+    kids = [k.tag[len(W):] if k.tag.startswith(W) else k.tag for k in el]
+    last = -1
+    for k in kids:
+        rank = ranks.index(k) if k in ranks else None
+        if rank is None or rank < last:
+            faults.append({"element": name, "children": kids, "fault": k})
+            break
+        last = rank
+print(json.dumps({"faults": faults[:10], "count": len(faults), "checked": checked}))
+`;
+
+interface OrderReport {
+  faults: { element: string; children: string[]; fault: string }[];
+  count: number;
+  checked: Record<string, number>;
+}
+
+function checkOrder(xml: string): OrderReport {
+  const r = spawnSync(PYTHON, ['-c', ORDER_CHECK, JSON.stringify(SCHEMA_ORDER)], { input: xml, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  assert.equal(r.status, 0, `word/document.xml is not well-formed XML:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as OrderReport;
+}
+
+const W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+
+test('word/document.xml is well-formed, its tables spliced in, and the elements of its tables are in the order the schema gives them', async () => {
+  // The check itself: it finds two children swapped, and a document that is not XML.
+  const swapped = checkOrder(`<w:document ${W_NS}><w:tc><w:tcPr><w:vAlign w:val="center"/><w:tcW w:w="1" w:type="dxa"/></w:tcPr><w:p/></w:tc></w:document>`);
+  assert.deepEqual(swapped.faults, [{ element: 'tcPr', children: ['vAlign', 'tcW'], fault: 'tcW' }]);
+  assert.throws(() => checkOrder(`<w:document ${W_NS}><w:p></w:document>`), /not well-formed/);
+
+  const { view, units } = synthetic();
+  const documents: [string, Uint8Array][] = [
+    ['the example', await toDocx(example().view)],
+    ['a bare breakdown', await toDocx(view)],
+    ['by unit', await toDocx(view, { byUnit: units })],
+  ];
+  for (const [what, bytes] of documents) {
+    const parts = unzipSync(bytes);
+    const names = Object.keys(parts);
+    assert.equal(names[0], '[Content_Types].xml', `${what}: [Content_Types].xml first in the package`);
+    for (const part of ['word/document.xml', 'word/styles.xml', 'word/settings.xml', 'word/_rels/document.xml.rels', '_rels/.rels']) assert.ok(names.includes(part), `${what}: ${part}`);
+    const xml = strFromU8(parts['word/document.xml'] as Uint8Array);
+    assert.ok(!xml.includes('fenjie-table-'), `${what}: no table placeholder left`);
+    const report = checkOrder(xml);
+    assert.deepEqual(report.faults, [], `${what}: elements out of schema order (${report.count} in all)`);
+    for (const name of ['tbl', 'tblPr', 'tblBorders', 'tblCellMar', 'tr', 'trPr', 'tc', 'tcPr', 'pPr', 'rPr']) assert.ok((report.checked[name] ?? 0) > 0, `${what}: some ${name} checked`);
+  }
 });
 
 // ── LibreOffice ─────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseMarkdown } from '../server/src/engine/markdown.ts';
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
 import { parseInPieces, splitPieces, PieceCache, type PieceTree } from '../server/src/engine/segment.ts';
 
 type Plain = { [k: string]: unknown };
@@ -21,8 +24,11 @@ function absolute(node: unknown, bases: WeakMap<object, number>, base = 0): unkn
   return out;
 }
 
+/** The reference: the whole text through remark with GFM, as any other tool would read it. */
+const reference = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze();
+
 function whole(text: string): unknown {
-  const root = parseMarkdown(text);
+  const root = reference.parse(text);
   return absolute({ ...root, position: undefined }, new WeakMap());
 }
 
@@ -80,6 +86,13 @@ const LINE = fc.constantFrom(
   '   ```',
   '10. 长编号',
   '    - 子项',
+  '网址 www.example.com 见',
+  '邮箱 ban@example.cn',
+  '~~删去~~ 与 ~单~',
+  'http://example.com/a 和 HTTPS://EXAMPLE.COM',
+  '- [x] 已办',
+  '脚注[^1]',
+  '[^1]: 脚注内容',
 );
 
 const EOL = fc.constantFrom('\n', '\n', '\r\n', '\r');

@@ -1,20 +1,26 @@
-import { documentView, unitSections, type DocumentModel } from './engine/index.ts';
+import type { DocumentView, UnitSection } from './engine/table.ts';
 import { renderHtmlDocument } from './engine/render/html.ts';
 import { toDocx } from './engine/export/docx.ts';
-import { toXlsx } from './engine/export/xlsx.ts';
 
 export type FileFormat = 'html' | 'docx' | 'xlsx';
 
-/** A checked document as the bytes of an exported file: what the CLI and the editor's export commands save. */
-export async function exportDocument(model: DocumentModel, format: FileFormat, byUnit: boolean): Promise<Uint8Array> {
-  const view = documentView(model);
-  const options = byUnit ? { byUnit: unitSections(model) } : {};
+/**
+ * A document's view (engine/table.ts) as the bytes of an exported file: what the CLI and the
+ * editor's export commands save. This module is a bundle of its own (esbuild.mjs), loaded only
+ * when something is exported; it takes the view rather than the model so that it carries no
+ * parser: callers have the engine already.
+ */
+export async function exportView(view: DocumentView, format: FileFormat, byUnit?: UnitSection[]): Promise<Uint8Array> {
+  const options = byUnit ? { byUnit } : {};
   switch (format) {
     case 'html':
       return new TextEncoder().encode(renderHtmlDocument(view, options));
     case 'docx':
       return toDocx(view, options);
-    case 'xlsx':
+    case 'xlsx': {
+      // exceljs is large: a bundle of its own, loaded only for Excel (esbuild.mjs).
+      const { toXlsx } = await import('./engine/export/xlsx.ts');
       return toXlsx(view, options);
+    }
   }
 }

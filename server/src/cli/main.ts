@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { analyze, applyEdits, toJson, type Diagnostic } from '../engine/index.ts';
+import { analyze, applyEdits, documentView, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
 import { SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
@@ -224,8 +224,8 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
   }
   const target = typeof out === 'string' ? out : defaultExportPath(file, format, byUnit);
   // Loaded only now: the exporters are a bundle of their own (esbuild.mjs).
-  const { exportDocument } = await import('../export.ts');
-  const data = await exportDocument(result.model, format, byUnit);
+  const { exportView } = await import('../export.ts');
+  const data = await exportView(documentView(result.model), format, byUnit ? unitSections(result.model) : undefined);
   writeFileAtomic(target, data, file);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) io.err(`注意：文档中有 ${errors} 个错误，表格中缺少的内容已标为“待填”。运行 fenjie check ${display(file)} 查看详情。\n`);

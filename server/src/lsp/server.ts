@@ -290,8 +290,9 @@ export function startServer(connection: Connection): Store {
     if (format !== 'html' && format !== 'docx' && format !== 'xlsx') return { error: `不支持的导出格式“${String(format)}”。` };
     try {
       // Loaded only now: the exporters are a bundle of their own (esbuild.mjs).
-      const { exportDocument } = await import('../export.ts');
-      const bytes = await exportDocument(doc.analysis.model, format, byUnit === true);
+      const { exportView } = await import('../export.ts');
+      const model = doc.analysis.model;
+      const bytes = await exportView(documentView(model), format, byUnit === true ? unitSections(model) : undefined);
       return { data: Buffer.from(bytes).toString('base64') };
     } catch (e) {
       connection.console.error(`fenjie: export failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

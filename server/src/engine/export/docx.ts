@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import {
   AlignmentType,
   BorderStyle,
   Document,
   DocumentGridType,
+  FileChild,
   Footer,
   LineRuleType,
   Packer,
@@ -10,22 +12,23 @@ import {
   PageOrientation,
   Paragraph,
   SectionType,
-  Table as DocxTable,
-  TableCell,
-  TableLayoutType,
-  TableRow,
   TextRun,
-  VerticalAlignTable,
-  WidthType,
   type IBorderOptions,
   type IParagraphOptions,
   type ISectionOptions,
 } from 'docx';
+import { strFromU8, strToU8, unzipSync, Zip, type ZipInputFile } from 'fflate';
+import { crc32, deflateRawSync } from 'node:zlib';
 import type { BodyBlock, Column, DocumentView, Table, UnitSection, UnitTask } from '../table.ts';
+import { cleanText, tableXml, type Alignment, type TextStyle, type XmlCell, type XmlRow } from './docx-table.ts';
 
 /*
  * The Word export: the notice and its attachments laid out as GB/T 9704-2012 《党政机关公文格式》
  * asks, built with the `docx` package. Pure: view in, bytes out; it reads and writes no file.
+ *
+ * The tables are the exception: docx takes seconds to write a 2,000-task table cell object by cell
+ * object, so they are written as XML by docx-table.ts, held in the document by placeholder
+ * paragraphs while docx packs it, and spliced into word/document.xml afterwards (`TableSlots`).
  *
  * Lengths in WordprocessingML are twips (1/20 pt, 1/1440 inch) unless said otherwise; font
  * sizes in `docx` are half-points.
@@ -127,14 +130,6 @@ const SONG = '宋体';
 const fontOf = (name: string) => ({ ascii: name, hAnsi: name, eastAsia: name, cs: name, hint: 'eastAsia' });
 
 // ── Text ────────────────────────────────────────────────────────────────────────────────────
-
-/** Characters XML 1.0 forbids: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates. */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** A text as it may go into the document: forbidden characters removed, line ends as '\n'. */
-function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(FORBIDDEN, '');
-}
 
 /** Width in characters: full-width counts 1, ASCII half. */
 function widthOf(text: string): number {
@@ -292,8 +287,10 @@ function noticeParagraphs(view: DocumentView): Paragraph[] {
 
 // ── Tables (landscape) ──────────────────────────────────────────────────────────────────────
 
-const thin: IBorderOptions = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
-const ALL_BORDERS = { top: thin, bottom: thin, left: thin, right: thin, insideHorizontal: thin, insideVertical: thin };
+/** Single ½ pt black lines on every side of every cell (w:sz is in eighths of a point). */
+const THIN = { size: 4, color: '000000' };
+/** Cell margins: 2 pt above and below, 1.5 mm at the sides. */
+const CELL_MARGINS = { top: 40, bottom: 40, left: 85, right: 85 };
 
 type Kind = Column['key'] | 'table';
 
@@ -338,6 +335,12 @@ function columnWidths(kinds: Kind[], texts: string[][], total: number): number[]
  */
 const CENTRED: ReadonlySet<Kind> = new Set<Kind>(['number', 'category', 'lead', 'responsible', 'cooperating', 'deadline', 'table']);
 const JUSTIFIED: ReadonlySet<Kind> = new Set<Kind>(['measures']);
+const alignmentOf = (kind: Kind): Alignment => (CENTRED.has(kind) ? 'center' : JUSTIFIED.has(kind) ? 'both' : 'left');
+
+/** The header row in 黑体, the cells in 仿宋, all 12 pt; one object each, as docx-table.ts writes a style's properties once. */
+const HEADER_STYLE: TextStyle = { face: HEITI, halfPoints: half(CELL_PT) };
+const CELL_STYLE: TextStyle = { face: FANGSONG, halfPoints: half(CELL_PT) };
+const MISSING_STYLE: TextStyle = { face: FANGSONG, halfPoints: half(CELL_PT), color: 'FF0000' };
 
 interface CellSpec {
   column: number;
@@ -353,56 +356,88 @@ interface CellSpec {
  */
 const MISSING_MARK = '（待填）';
 
-function cellOf(spec: CellSpec, kind: Kind): TableCell {
-  const alignment = CENTRED.has(kind) ? AlignmentType.CENTER : JUSTIFIED.has(kind) ? AlignmentType.JUSTIFIED : AlignmentType.LEFT;
-  const spacing = { line: CELL_LINE, lineRule: LineRuleType.EXACT } as const;
-  const paragraphs = spec.missing
-    ? [new Paragraph({ alignment: AlignmentType.CENTER, spacing, children: [run(MISSING_MARK, { face: FANGSONG, pt: CELL_PT, color: 'FF0000' })] })]
-    : cleanText(spec.text)
-        .split('\n')
-        .map((text) => new Paragraph({ alignment, spacing, children: text ? [run(text, { face: FANGSONG, pt: CELL_PT })] : [] }));
-  return new TableCell({
-    children: paragraphs,
-    verticalAlign: VerticalAlignTable.CENTER,
-    // docx writes vMerge="restart" here and adds a vMerge="continue" cell to each row below.
-    ...((spec.rowspan ?? 1) > 1 ? { rowSpan: spec.rowspan } : {}),
-    ...((spec.colspan ?? 1) > 1 ? { columnSpan: spec.colspan } : {}),
-  });
+function cellOf(spec: CellSpec, kind: Kind): XmlCell {
+  const place = { column: spec.column, rowspan: spec.rowspan ?? 1, colspan: spec.colspan ?? 1 };
+  return spec.missing ? { ...place, text: MISSING_MARK, align: 'center', style: MISSING_STYLE } : { ...place, text: spec.text, align: alignmentOf(kind), style: CELL_STYLE };
+}
+
+/**
+ * The tables of one export. Each is written as XML at once (docx-table.ts), and docx is given a
+ * placeholder paragraph in its place: a paragraph of docx's own, which holds nothing but a marker
+ * unique to this export and to the table. It is not a docx `Paragraph`, so docx treats it as it
+ * treats a table: a section ending with one gets an empty paragraph of its own to carry the
+ * section's properties. Once docx has packed the document, `splice` puts each table where its
+ * placeholder is.
+ */
+class TableSlots {
+  /** Random per export, so that no text of the document can be taken for a marker. */
+  private readonly prefix = `fenjie-table-${randomBytes(12).toString('hex')}-`;
+  private readonly tables: string[] = [];
+
+  /** A table's marker; it ends with a character no index has, so that table 1's is no part of table 10's. */
+  private marker(i: number): string {
+    return `${this.prefix}${i}.`;
+  }
+
+  /** Holds the table's XML, and gives the placeholder to put in the document where it goes. */
+  add(xml: string): FileChild {
+    const marker = this.marker(this.tables.length);
+    this.tables.push(xml);
+    return new TablePlaceholder(marker);
+  }
+
+  get size(): number {
+    return this.tables.length;
+  }
+
+  /** word/document.xml with each placeholder paragraph, <w:p> to </w:p>, replaced by its table. */
+  splice(xml: string): string {
+    const places = this.tables.map((table, i) => {
+      const marker = this.marker(i);
+      const at = xml.indexOf(marker);
+      if (at < 0 || xml.indexOf(marker, at + 1) >= 0) throw new Error(`Word export: table ${i + 1}'s placeholder is ${at < 0 ? 'missing from' : 'more than once in'} word/document.xml`);
+      let start = xml.lastIndexOf('<w:p', at);
+      while (start >= 0 && !/[\s>]/.test(xml.charAt(start + 4))) start = xml.lastIndexOf('<w:p', start - 1);
+      const close = xml.indexOf('</w:p>', at);
+      if (start < 0 || close < 0 || xml.lastIndexOf('</w:p>', at) > start) throw new Error(`Word export: table ${i + 1}'s placeholder is not in a paragraph of its own`);
+      return { start, end: close + '</w:p>'.length, table };
+    });
+    places.sort((a, b) => a.start - b.start);
+    let out = '';
+    let from = 0;
+    for (const p of places) {
+      if (p.start < from) throw new Error('Word export: table placeholders overlap');
+      out += xml.slice(from, p.start) + p.table;
+      from = p.end;
+    }
+    return out + xml.slice(from);
+  }
+}
+
+/** `<w:p><w:r><w:t xml:space="preserve">marker</w:t></w:r></w:p>` */
+class TablePlaceholder extends FileChild {
+  constructor(marker: string) {
+    super('w:p');
+    this.root.push(new TextRun(marker));
+  }
 }
 
 /**
  * A table across the text width: a header row repeated on every page (the first row only is
  * marked), every row kept whole on its page, single lines on every side of every cell.
  */
-function gridTable(labels: string[], kinds: Kind[], rows: CellSpec[][], total: number): DocxTable {
+function gridTable(slots: TableSlots, labels: string[], kinds: Kind[], rows: CellSpec[][], total: number): FileChild {
   const texts = rows.map((cells) => {
     const row: string[] = [];
     for (const c of cells) row[c.column] = c.text;
     return row;
   });
   const widths = columnWidths(kinds, texts, total);
-  const header = new TableRow({
-    tableHeader: true,
-    cantSplit: true,
-    children: labels.map(
-      (label) =>
-        new TableCell({
-          verticalAlign: VerticalAlignTable.CENTER,
-          children: [new Paragraph({ alignment: AlignmentType.CENTER, spacing: { line: CELL_LINE, lineRule: LineRuleType.EXACT }, children: [run(label, { face: HEITI, pt: CELL_PT })] })],
-        }),
-    ),
-  });
+  const header: XmlRow = { header: true, cells: labels.map((text, column): XmlCell => ({ column, text, align: 'center', style: HEADER_STYLE })) };
   // A cell is set as the last column it covers: a shallow task spanning the empty category columns is a 重点任务.
   const kindOf = (c: CellSpec): Kind => kinds[c.column + (c.colspan ?? 1) - 1] ?? 'task';
-  const body = rows.map((cells) => new TableRow({ cantSplit: true, children: cells.map((c) => cellOf(c, kindOf(c))) }));
-  return new DocxTable({
-    rows: [header, ...body],
-    width: { size: total, type: WidthType.DXA },
-    columnWidths: widths,
-    layout: TableLayoutType.FIXED,
-    borders: ALL_BORDERS,
-    margins: { marginUnitType: WidthType.DXA, top: 40, bottom: 40, left: 85, right: 85 },
-  });
+  const body = rows.map((cells): XmlRow => ({ cells: cells.map((c) => cellOf(c, kindOf(c))) }));
+  return slots.add(tableXml({ widths, rows: [header, ...body], line: CELL_LINE, margins: CELL_MARGINS, border: THIN }));
 }
 
 /** GB/T 9704 on 附件: 附件N flush left in 3号黑体 on the first line, the title centred in 2号小标宋 on the third. */
@@ -415,19 +450,19 @@ function attachmentHead(label: string | undefined, title: string): Paragraph[] {
   return out;
 }
 
-function attachmentChildren(t: Table): (Paragraph | DocxTable)[] {
+function attachmentChildren(slots: TableSlots, t: Table): FileChild[] {
   const kinds = t.columns.map((c) => c.key);
   const rows = t.rows.map((r) => r.cells.map((c): CellSpec => c));
-  return [...attachmentHead(t.label, t.title), gridTable(t.columns.map((c) => c.label), kinds, rows, LANDSCAPE_TEXT_WIDTH)];
+  return [...attachmentHead(t.label, t.title), gridTable(slots, t.columns.map((c) => c.label), kinds, rows, LANDSCAPE_TEXT_WIDTH)];
 }
 
 /** 按单位: the unit's name and counts in 黑体, then what it leads and what it joins. */
-function unitChildren(u: UnitSection, withTable: boolean): (Paragraph | DocxTable)[] {
+function unitChildren(slots: TableSlots, u: UnitSection, withTable: boolean): FileChild[] {
   const labels = ['序号', ...(withTable ? ['所在表'] : []), '重点任务', '牵头单位', '责任单位', '完成时限'];
   const kinds: Kind[] = ['number', ...(withTable ? (['table'] as Kind[]) : []), 'task', 'lead', 'responsible', 'deadline'];
   const rowsOf = (tasks: UnitTask[]): CellSpec[][] =>
     tasks.map((t) => [String(t.number), ...(withTable ? [t.table] : []), t.task, t.lead, t.responsible, t.deadline].map((text, column) => ({ column, text })));
-  const out: (Paragraph | DocxTable)[] = [
+  const out: FileChild[] = [
     line([run(`${u.name}（牵头 ${u.leads.length} 项，参与 ${u.joins.length} 项）`, { face: HEITI, pt: BODY_PT })], { alignment: AlignmentType.CENTER }),
   ];
   for (const [heading, tasks] of [
@@ -436,7 +471,7 @@ function unitChildren(u: UnitSection, withTable: boolean): (Paragraph | DocxTabl
   ] as const) {
     out.push(line([run(heading, { face: KAITI, pt: BODY_PT })], { alignment: AlignmentType.LEFT, spacing: { ...ON_GRID, before: HALF_LINE } }));
     if (tasks.length === 0) out.push(line([run('无', { face: FANGSONG, pt: BODY_PT })], { indent: firstLineIndent }));
-    else out.push(gridTable(labels, kinds, rowsOf(tasks), LANDSCAPE_TEXT_WIDTH));
+    else out.push(gridTable(slots, labels, kinds, rowsOf(tasks), LANDSCAPE_TEXT_WIDTH));
   }
   return out;
 }
@@ -481,7 +516,7 @@ function portraitSection(children: Paragraph[]): ISectionOptions {
  * w:w=16838 w:h=11906 w:orient="landscape". No character grid here: the table's 12 pt text
  * would be spread to the 16 pt grid's pitch.
  */
-function landscapeSection(children: (Paragraph | DocxTable)[]): ISectionOptions {
+function landscapeSection(children: FileChild[]): ISectionOptions {
   return {
     properties: {
       type: SectionType.NEXT_PAGE,
@@ -498,13 +533,14 @@ function landscapeSection(children: (Paragraph | DocxTable)[]): ISectionOptions 
  * own starting on a new page. Page numbers run on through all of it.
  */
 export async function toDocx(view: DocumentView, options: DocxOptions = {}): Promise<Uint8Array> {
+  const slots = new TableSlots();
   const sections: ISectionOptions[] = [];
   if (hasNotice(view)) sections.push(portraitSection(noticeParagraphs(view)));
   if (options.byUnit) {
     const tables = new Set(options.byUnit.flatMap((u) => [...u.leads, ...u.joins].map((t) => t.table)));
-    for (const u of options.byUnit) sections.push(landscapeSection(unitChildren(u, tables.size > 1)));
+    for (const u of options.byUnit) sections.push(landscapeSection(unitChildren(slots, u, tables.size > 1)));
   } else {
-    for (const t of view.tables) sections.push(landscapeSection(attachmentChildren(t)));
+    for (const t of view.tables) sections.push(landscapeSection(attachmentChildren(slots, t)));
   }
   if (sections.length === 0) sections.push(portraitSection([blank()]));
   const title = view.notice.title ?? view.tables[0]?.title;
@@ -524,5 +560,53 @@ export async function toDocx(view: DocumentView, options: DocxOptions = {}): Pro
     },
     sections,
   });
-  return Packer.pack(doc, 'uint8array');
+  return withTables(await Packer.pack(doc, 'uint8array'), slots);
+}
+
+const CONTENT_TYPES = '[Content_Types].xml';
+const DOCUMENT = 'word/document.xml';
+
+/**
+ * The package docx packed, its tables spliced into word/document.xml; every other part as docx
+ * wrote it, in docx's order, but for [Content_Types].xml, put first as Word puts it (and as tools
+ * that tell a .docx by its first entry look for it).
+ */
+function withTables(packed: Uint8Array, slots: TableSlots): Uint8Array {
+  const parts = unzipSync(packed);
+  const document = parts[DOCUMENT];
+  const types = parts[CONTENT_TYPES];
+  if (!document || !types) throw new Error(`Word export: docx wrote no ${document ? CONTENT_TYPES : DOCUMENT}`);
+  const entries: Array<[string, Uint8Array]> = [[CONTENT_TYPES, types]];
+  for (const [name, data] of Object.entries(parts)) {
+    if (name === CONTENT_TYPES) continue;
+    entries.push([name, name === DOCUMENT && slots.size > 0 ? strToU8(slots.splice(strFromU8(data))) : data]);
+  }
+  return zipDeflated(entries);
+}
+
+/**
+ * A zip of the entries, each deflated by node's zlib (several times faster than a deflate in
+ * JavaScript, on a document.xml of several MB) and laid out by fflate's Zip.
+ */
+function zipDeflated(entries: Array<[string, Uint8Array]>): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else chunks.push(chunk);
+  });
+  for (const [filename, data] of entries) {
+    const file: ZipInputFile = { filename, size: data.length, crc: crc32(data), compression: 8 };
+    zip.add(file);
+    file.ondata?.(null, deflateRawSync(data, { level: 6 }), true);
+  }
+  zip.end();
+  if (failure) throw failure;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
