@@ -74,7 +74,7 @@ test('export --to json prints the model; -o writes a file and never the source',
   fs.writeFileSync(src, '- 任务\n');
   const same = fenjie(['export', src, '--to', 'json', '-o', src]);
   assert.equal(same.code, 2);
-  assert.match(same.err, /不会覆盖源文档/);
+  assert.match(same.err, /不会覆盖文档/);
   assert.equal(fs.readFileSync(src, 'utf8'), '- 任务\n');
 });
 
@@ -113,8 +113,12 @@ test('export refuses the source, a read-only or missing target, and --by-unit fo
   fs.writeFileSync(locked, 'old');
   fs.chmodSync(locked, 0o444);
   const cases: Array<[string[], RegExp]> = [
-    [['export', src, '--to', 'docx', '-o', src], /不会覆盖源文档/],
-    [['export', src, '--to', 'docx'], /只读/],
+    [['export', src, '--to', 'docx', '-o', src], /不会覆盖文档/],
+    [['export', src, '--to', 'docx', '-o', path.join(dir, '表.FJ.MD')], /不会覆盖文档/],
+    // Beside the document: an existing file of the default name is replaced only when named.
+    [['export', src, '--to', 'docx'], /已存在，fenjie 不会自动替换它/],
+    [['export', src, '--to', 'docx', '-o', locked], /只读/],
+    [['lsp', '--node-ipc'], /不支持 --node-ipc/],
     [['export', src, '--to', 'xlsx', '-o', path.join(dir, 'nope', 'x.xlsx')], /文件夹不存在/],
     [['export', src, '--to', 'json', '--by-unit'], /只用于 html、docx 和 xlsx/],
     [['export', src, '--to', 'pdf'], /可用的格式：json、html、docx、xlsx/],

@@ -581,3 +581,9 @@ test('the export names no URL: http: and https: appear only inside the document 
   // The examples hold no URL at all: neither does their export.
   for (const rel of EXAMPLE_FILES) assert.doesNotMatch(renderHtmlDocument(example(rel).view), /https?:/);
 });
+
+test('a breakdown whose 标题 only repeats its table title shows the title once, as Word does', () => {
+  const { view } = build('---\n标题: 任务分解表\n---\n# 任务分解表\n\n1. 任务（牵头单位：财政局；完成时限：12月底前）\n');
+  const html = renderHtmlDocument(view);
+  assert.equal(html.split('<body')[1]?.split('任务分解表').length, 2, 'the title appears once in the page');
+});

@@ -142,6 +142,15 @@ test('splitting from the previous version gives the split of the whole text, edi
   );
 });
 
+test('groups of a version before the last are never reused', () => {
+  // Split in groups, then read as one piece, then split again: the first version's groups must
+  // not be taken for the second's.
+  const cache = new PieceCache();
+  for (const text of ['- 甲\n- 甲\n# H\n- z\n', '- 甲\n- 乙\n- 戌\n', '- 甲\n- 乙\n- 戌戌\n']) {
+    assert.deepEqual(pieces(parseInPieces(text, cache)), whole(text));
+  }
+});
+
 test('tasks and headings are seams; fences, HTML, front matter and lazy lines are not', () => {
   const starts = (t: string): string[] => splitPieces(t).map((p) => t.slice(p.start, p.end).split('\n')[0] as string);
   assert.deepEqual(starts('# 表\n\n## 一、甲\n\n1. 任务\n   - 牵头单位：甲\n2. 任务\n\n## 二、乙\n- 任务\n'), ['# 表', '## 一、甲', '1. 任务', '2. 任务', '## 二、乙', '- 任务']);

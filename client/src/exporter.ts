@@ -167,6 +167,14 @@ function realpath(file: string): string | undefined {
 async function writeAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
   const folder = target.with({ path: path.posix.dirname(target.path) });
   const temp = vscode.Uri.joinPath(folder, tempFileName(path.posix.basename(target.path), crypto.randomBytes(6).toString('hex')));
+  // A file its owner marked read-only is not replaced, even where the folder would allow it.
+  const existing = await vscode.workspace.fs.stat(target).then(
+    (s) => s,
+    () => undefined,
+  );
+  if (existing?.permissions !== undefined && (existing.permissions & vscode.FilePermission.Readonly) !== 0) {
+    throw new Error(vscode.l10n.t('{0} is read-only: fenjie does not replace it. Remove the read-only attribute or choose another file name.', target.fsPath));
+  }
   try {
     await vscode.workspace.fs.writeFile(temp, bytes);
     await vscode.workspace.fs.rename(temp, target, { overwrite: true });

@@ -1,8 +1,7 @@
 import type { DocumentView, UnitSection } from './engine/table.ts';
+import type { ExportFormat } from './protocol.ts';
 import { renderHtmlDocument } from './engine/render/html.ts';
 import { toDocx } from './engine/export/docx.ts';
-
-export type FileFormat = 'html' | 'docx' | 'xlsx';
 
 /**
  * A document's view (engine/table.ts) as the bytes of an exported file: what the CLI and the
@@ -10,7 +9,7 @@ export type FileFormat = 'html' | 'docx' | 'xlsx';
  * when something is exported; it takes the view rather than the model so that it carries no
  * parser: callers have the engine already.
  */
-export async function exportView(view: DocumentView, format: FileFormat, byUnit?: UnitSection[]): Promise<Uint8Array> {
+export async function exportView(view: DocumentView, format: ExportFormat, byUnit?: UnitSection[]): Promise<Uint8Array> {
   const options = byUnit ? { byUnit } : {};
   switch (format) {
     case 'html':

@@ -59,7 +59,10 @@ export interface PreviewResult {
 /** Client → server: a document exported to a file format; the client saves the bytes. */
 export const EXPORT_REQUEST = 'fenjie/export';
 
-export type ExportFormat = 'html' | 'docx' | 'xlsx';
+/** The file formats an export makes (JSON is the CLI's alone). */
+export const EXPORT_FORMATS = ['html', 'docx', 'xlsx'] as const;
+
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportParams {
   uri: string;

@@ -103,8 +103,9 @@ export function collectDocuments(inputs: string[]): { files: string[]; problems:
  * leaves the old file whole. Refuses to write over `protect` (the source document).
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array, protect?: string): void {
-  if (protect && samePath(target, protect)) {
-    throw new UserError(`${target}：输出文件与源文档是同一个文件，fenjie 不会覆盖源文档。请用 -o 指定其他文件名。`);
+  // A document's name in any case (通知.FJ.MD is the same file on Windows and macOS) is never an output.
+  if (protect && (samePath(target, protect) || /\.fj\.md$/i.test(target))) {
+    throw new UserError(`${target}：输出文件与源文档是同一个文件（或是一个 .fj.md 文档），fenjie 不会覆盖文档。请用 -o 指定其他文件名。`);
   }
   const dir = path.dirname(path.resolve(target));
   if (!fs.existsSync(dir)) throw new UserError(`${target}：所在的文件夹不存在。`);
@@ -112,7 +113,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, prote
     const stat = fs.statSync(target);
     if (stat.isDirectory()) throw new UserError(`${target}：这是文件夹，请指定文件名。`);
     // Marked read-only by its owner: not replaced, even where the folder would allow it.
-    if ((stat.mode & 0o222) === 0) throw new UserError(`${target}：文件是只读的，fenjie 不会改动它。请去掉只读属性，或用 -o 另选文件名。`);
+    if ((stat.mode & 0o222) === 0) throw new UserError(`${target}：文件是只读的，fenjie 不会改动它。请去掉只读属性${protect ? '，或用 -o 另选文件名' : ''}。`);
   } catch (e) {
     if (e instanceof UserError) throw e;
   }
@@ -136,10 +137,10 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, prote
 export function samePath(a: string, b: string): boolean {
   const real = (p: string): string => {
     try {
-      return fs.realpathSync(p);
+      return fs.realpathSync.native(p);
     } catch {
       try {
-        return path.join(fs.realpathSync(path.dirname(path.resolve(p))), path.basename(p));
+        return path.join(fs.realpathSync.native(path.dirname(path.resolve(p))), path.basename(p));
       } catch {
         return path.resolve(p);
       }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyze, applyEdits, documentView, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
-import { SERVER_NODE_FLAGS } from '../protocol.ts';
+import { EXPORT_FORMATS, SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
 
 /** Where the CLI writes; tests hand in their own. */
@@ -178,7 +178,10 @@ function check(args: string[], io: Output): number {
  * server's own node options, talking over this process's stdio, until its client says exit.
  */
 function lsp(args: string[]): Promise<number> {
-  if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
+  // The server runs in a child process that inherits this one's stdio; a node IPC channel is
+  // not handed on (the VS Code extension starts out/server.cjs itself).
+  if (args.includes('--node-ipc')) throw new UserError('fenjie lsp 不支持 --node-ipc，请改用 --stdio、--socket=端口 或 --pipe=名称。');
+  if (!args.some((a) => a === '--stdio' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
     throw new UserError('请指定连接方式，例如：fenjie lsp --stdio');
   }
   const server = path.join(__dirname, 'server.cjs');
@@ -194,15 +197,15 @@ function lsp(args: string[]): Promise<number> {
   });
 }
 
-const EXPORT_FORMATS = ['json', 'html', 'docx', 'xlsx'] as const;
-type CliExportFormat = (typeof EXPORT_FORMATS)[number];
+const CLI_FORMATS = ['json', ...EXPORT_FORMATS] as const;
+type CliExportFormat = (typeof CLI_FORMATS)[number];
 
 async function exportCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parse(args, { to: { type: 'string' }, output: { type: 'string', short: 'o' }, 'by-unit': { type: 'boolean' } });
   if (positionals.length !== 1) throw new UserError('请指定一个要导出的文档，例如：fenjie export 通知.fj.md --to docx');
   const to = values['to'];
-  if (to === undefined) throw new UserError(`请用 --to 指定导出格式：${EXPORT_FORMATS.join('、')}。`);
-  if (!EXPORT_FORMATS.includes(to as CliExportFormat)) throw new UserError(`不支持的导出格式“${String(to)}”。可用的格式：${EXPORT_FORMATS.join('、')}。`);
+  if (to === undefined) throw new UserError(`请用 --to 指定导出格式：${CLI_FORMATS.join('、')}。`);
+  if (!CLI_FORMATS.includes(to as CliExportFormat)) throw new UserError(`不支持的导出格式“${String(to)}”。可用的格式：${CLI_FORMATS.join('、')}。`);
   const format = to as CliExportFormat;
   const byUnit = values['by-unit'] === true;
   if (byUnit && format === 'json') throw new UserError('--by-unit（按单位导出）只用于 html、docx 和 xlsx 格式。');
@@ -223,6 +226,10 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
     return 0;
   }
   const target = typeof out === 'string' ? out : defaultExportPath(file, format, byUnit);
+  // Beside the document there may be the Word file it was written from: replaced only when asked by name.
+  if (typeof out !== 'string' && fs.existsSync(target)) {
+    throw new UserError(`${display(target)} 已存在，fenjie 不会自动替换它。如要替换，请写 -o ${display(target)}；或用 -o 另选文件名。`);
+  }
   // Loaded only now: the exporters are a bundle of their own (esbuild.mjs).
   const { exportView } = await import('../export.ts');
   const data = await exportView(documentView(result.model), format, byUnit ? unitSections(result.model) : undefined);
@@ -234,7 +241,7 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
 }
 
 /** Beside the document, named after it: 通知.fj.md → 通知.docx (by unit: 通知-按单位.docx). */
-export function defaultExportPath(file: string, format: Exclude<CliExportFormat, 'json'>, byUnit: boolean): string {
+function defaultExportPath(file: string, format: Exclude<CliExportFormat, 'json'>, byUnit: boolean): string {
   const base = path.basename(file).replace(/\.fj\.md$/i, '').replace(/\.md$/i, '');
   return path.join(path.dirname(file), `${base}${byUnit ? '-按单位' : ''}.${format}`);
 }

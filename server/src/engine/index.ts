@@ -17,5 +17,5 @@ export { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER } from './fields.ts';
 export { parseDeadline, suggestDeadline, ACCEPTED_DEADLINE_FORMS } from './deadline.ts';
 export { META_KEYS } from './frontmatter.ts';
 export { toJson } from './json.ts';
-export { documentView, tableOf, columnsOf, categoryLevels, unitSections } from './table.ts';
+export { documentView, columnsOf, hasNotice, unitSections } from './table.ts';
 export type { DocumentView, Table, Row, Cell, Column, ColumnKey, BodyBlock, NoticeParts, UnitSection, UnitTask } from './table.ts';

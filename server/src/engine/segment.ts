@@ -401,17 +401,17 @@ export interface PieceTree {
  */
 export function parseInPieces(text: string, cache?: PieceCache): PieceTree {
   const bases = new WeakMap<object, number>();
+  // The last version's groups, taken now: whatever happens below (a single piece, a parse that
+  // throws), they are never matched against a later version they do not belong to.
+  const before = cache?.groups;
+  if (cache) cache.groups = undefined;
   const pieces = groupPieces(text, splitPieces(text, cache));
-  if (pieces.length === 1) {
-    if (cache) cache.groups = undefined;
-    return { root: parseMarkdown(text), bases };
-  }
+  if (pieces.length === 1) return { root: parseMarkdown(text), bases };
   const children: RootContent[] = [];
   const used = new Map<string, CachedPiece>();
   // Lists made here by joining pieces' lists; these may grow in place (the pieces' own may not).
   const joined = new Set<List>();
   const change = cache?.change;
-  const before = cache?.groups;
   const groups = new Map<number, { end: number; key: string }>();
   for (const p of pieces) {
     // A group wholly before or after the change is the group of the last version there: its

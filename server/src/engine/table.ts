@@ -107,7 +107,7 @@ export function columnsOf(bd: Breakdown, required: readonly FieldKey[] = []): Co
 }
 
 /** What a task puts in a field column, and whether a required value is missing there. */
-export function fieldCell(t: Task, key: Exclude<ColumnKey, 'number' | 'category' | 'task'>, required: readonly FieldKey[]): { text: string; missing: boolean } {
+function fieldCell(t: Task, key: Exclude<ColumnKey, 'number' | 'category' | 'task'>, required: readonly FieldKey[]): { text: string; missing: boolean } {
   let text: string;
   switch (key) {
     case 'measures':
@@ -202,6 +202,16 @@ function bodyBlocks(model: DocumentModel): BodyBlock[] {
     return true;
   });
   return out;
+}
+
+/**
+ * Whether the document has a notice to draw above its tables: a body or any notice part. A
+ * title alone that only repeats the first table's is a breakdown's, not a notice's.
+ */
+export function hasNotice(view: DocumentView): boolean {
+  const n = view.notice;
+  if (view.body.length > 0 || n.issuer || n.number || n.to || n.date || n.signature || n.note) return true;
+  return !!n.title && n.title !== view.tables[0]?.title;
 }
 
 /** The whole document as it is drawn: the notice's parts and body, then each breakdown's table. */

@@ -20,6 +20,7 @@ import { provideDocumentSymbols, provideFoldingRanges } from '../service/symbols
 import { provideCodeActions, addToDirectoryEdit } from '../service/codeActions.ts';
 import {
   ADD_TO_DIRECTORY_COMMAND,
+  EXPORT_FORMATS,
   EXPORT_REQUEST,
   PREVIEW_REQUEST,
   READY_NOTIFICATION,
@@ -287,7 +288,7 @@ export function startServer(connection: Connection): Store {
     if (!doc) return { error: '找不到要导出的文档，请先打开它。' };
     const fatal = doc.analysis.diagnostics.find((d) => d.code === 'document');
     if (fatal) return { error: fatal.message };
-    if (format !== 'html' && format !== 'docx' && format !== 'xlsx') return { error: `不支持的导出格式“${String(format)}”。` };
+    if (!EXPORT_FORMATS.includes(format)) return { error: `不支持的导出格式“${String(format)}”。` };
     try {
       // Loaded only now: the exporters are a bundle of their own (esbuild.mjs).
       const { exportView } = await import('../export.ts');

@@ -321,11 +321,12 @@ function unitItems(ws: ServiceWorkspace, doc: ServiceDocument, ctx: Extract<Cont
   for (const c of dir?.collectives ?? []) {
     if (!byName.has(c.name)) byName.set(c.name, { name: c.name, aliases: [], detail: '泛称', collective: true, rank: rank++, count: 0 });
   }
+  // The name being typed is in the analysis too; it is not a name in use.
+  const typing = [...refsOf(taskAt(doc.analysis.model, offset))].filter((u) => u.start <= offset && offset <= u.end);
   for (const d of workspaceDocuments(ws, doc)) {
     for (const [canonical, use] of usageOf(d.analysis)) {
       let count = use.count;
-      // The name being typed is in the analysis too; it is not a name in use.
-      if (d === doc) for (const u of refsOf(taskAt(d.analysis.model, offset))) if (u.canonical === canonical && u.start <= offset && offset <= u.end) count--;
+      if (d === doc) count -= typing.filter((u) => u.canonical === canonical).length;
       if (count <= 0) continue;
       const name = dir ? dir.canonical(canonical) : canonical;
       let cand = byName.get(name);

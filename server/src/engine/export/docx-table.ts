@@ -1,3 +1,4 @@
+import { cleanText } from './xmltext.ts';
 /*
  * Tables as WordprocessingML text, for the Word export (docx.ts).
  *
@@ -21,14 +22,6 @@
  *
  * Lengths are twips; font sizes half-points; border sizes eighths of a point.
  */
-
-/** Characters XML 1.0 forbids: C0 controls but tab, LF and CR; U+FFFE, U+FFFF; lone surrogates. */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** A text as it may go into the document: forbidden characters removed, line ends as '\n'. */
-export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(FORBIDDEN, '');
-}
 
 const ESCAPE: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 const SPECIAL = /[&<>"]/;

@@ -19,8 +19,9 @@ import {
 } from 'docx';
 import { strFromU8, strToU8, unzipSync, Zip, type ZipInputFile } from 'fflate';
 import { crc32, deflateRawSync } from 'node:zlib';
-import type { BodyBlock, Column, DocumentView, Table, UnitSection, UnitTask } from '../table.ts';
-import { cleanText, tableXml, type Alignment, type TextStyle, type XmlCell, type XmlRow } from './docx-table.ts';
+import { hasNotice, type BodyBlock, type Column, type DocumentView, type Table, type UnitSection, type UnitTask } from '../table.ts';
+import { tableXml, type Alignment, type TextStyle, type XmlCell, type XmlRow } from './docx-table.ts';
+import { cleanText } from './xmltext.ts';
 
 /*
  * The Word export: the notice and its attachments laid out as GB/T 9704-2012 《党政机关公文格式》
@@ -166,13 +167,6 @@ const blank = (keepNext = false): Paragraph => line([], keepNext ? { keepNext } 
 const firstLineIndent = { firstLine: 2 * CHAR, firstLineChars: 200 };
 
 // ── The notice (portrait) ───────────────────────────────────────────────────────────────────
-
-function hasNotice(view: DocumentView): boolean {
-  const n = view.notice;
-  if (view.body.length > 0 || n.issuer || n.number || n.to || n.date || n.signature || n.note) return true;
-  // A title alone that only repeats the table's is a breakdown's, not a notice's.
-  return !!n.title && n.title !== view.tables[0]?.title;
-}
 
 /** A heading's face covers its label and first sentence; what follows it is 仿宋 body text. */
 function headingRuns(text: string, face: string, bold: boolean): TextRun[] {

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Alignment, Borders, Fill, Font, PageSetup, Style, Workbook, Worksheet } from 'exceljs';
 import type { Column, DocumentView, Table, UnitSection, UnitTask } from '../table.ts';
+import { cleanText } from './xmltext.ts';
 
 /*
  * The Excel export: the official table (engine/table.ts) as an .xlsx workbook, one sheet per
@@ -50,19 +51,13 @@ interface SheetSpec {
  * surrogates. U+007F is allowed by XML but exceljs drops it when writing; it goes here too, so
  * that what we write is what is read back.
  */
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Text as it can be stored in XML: forbidden characters removed, line ends as '\n'. */
-function xmlSafe(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(XML_FORBIDDEN, '');
-}
 
 /**
- * A cell's string. Besides xmlSafe: Excel reads `_xHHHH_` in a string as an escaped character
+ * A cell's string. Besides cleanText: Excel reads `_xHHHH_` in a string as an escaped character
  * (`_x000D_` is a carriage return), so a literal one has its underscore escaped as `_x005F_`.
  */
 function cellText(text: string): string {
-  return xmlSafe(text).replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1');
+  return cleanText(text).replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1');
 }
 
 const SHEET_NAME_SUBSTITUTES: Record<string, string> = {
@@ -95,7 +90,7 @@ function clip(text: string, max: number): string {
  * （2）, （3）…, shortened to fit.
  */
 function sheetName(raw: string, taken: Set<string>, fallback: string): string {
-  let base = xmlSafe(raw)
+  let base = cleanText(raw)
     .replace(/[:\\/?*[\]']/g, (ch) => SHEET_NAME_SUBSTITUTES[ch] ?? '')
     .replace(/\s+/g, ' ')
     .trim();
@@ -424,7 +419,7 @@ export async function toXlsx(view: DocumentView, options: XlsxOptions = {}): Pro
   wb.lastModifiedBy = 'fenjie';
   wb.created = date;
   wb.modified = date;
-  wb.title = xmlSafe(view.notice.title ?? view.tables[0]?.title ?? '');
+  wb.title = cleanText(view.notice.title ?? view.tables[0]?.title ?? '');
 
   const taken = new Set<string>();
   const specs = options.byUnit

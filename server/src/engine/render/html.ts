@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BodyBlock, Cell, Column, DocumentView, NoticeParts, Table, UnitSection, UnitTask } from '../table.ts';
+import { hasNotice, type BodyBlock, type Cell, type Column, type DocumentView, type NoticeParts, type Table, type UnitSection, type UnitTask } from '../table.ts';
 import { EXPORT_CSS, PREVIEW_CSS } from './styles.ts';
 
 /*
@@ -40,11 +40,6 @@ function spanAttr(name: 'rowspan' | 'colspan', n: number): string {
 /** `data-line` (0-based editor line) for the preview; nothing in the export. */
 function lineAttr(line: number, target: Target): string {
   return target.lines && Number.isInteger(line) && line >= 1 ? ` data-line="${line - 1}"` : '';
-}
-
-/** A notice is drawn when it has a title or a body; a bare breakdown shows its tables only. */
-function isNotice(view: DocumentView): boolean {
-  return !!view.notice.title || view.body.length > 0;
 }
 
 // ---- the notice ----
@@ -170,14 +165,14 @@ function renderUnit(unit: UnitSection, columns: UnitColumn[], target: Target): s
 /** The document's markup: a single `.fenjie` element holding the notice, then the tables or the units. */
 function renderContent(view: DocumentView, options: RenderOptions, target: Target): string {
   const out: string[] = ['<div class="fenjie">'];
-  if (isNotice(view)) out.push(renderNotice(view));
+  if (hasNotice(view)) out.push(renderNotice(view));
   if (options.byUnit) {
     const columns = unitColumns(view.tables.length > 1);
     for (const unit of options.byUnit) out.push(renderUnit(unit, columns, target));
     if (options.byUnit.length === 0) out.push('<p class="empty">文档中没有列出任何单位。</p>');
   } else {
     for (const table of view.tables) out.push(renderTable(table, target));
-    if (view.tables.length === 0 && !isNotice(view)) out.push('<p class="empty">文档中还没有任务。</p>');
+    if (view.tables.length === 0 && !hasNotice(view)) out.push('<p class="empty">文档中还没有任务。</p>');
   }
   out.push('</div>');
   return out.join('\n');
