@@ -293,3 +293,39 @@ export function unitSections(model: DocumentModel): UnitSection[] {
   }
   return [...byName.values()];
 }
+
+/** A column of a unit's task tables (按单位), the same in HTML, Word and Excel. */
+export interface UnitColumn {
+  key: 'number' | 'table' | 'task' | 'lead' | 'responsible' | 'deadline';
+  label: string;
+  value: (t: UnitTask) => string;
+}
+
+/**
+ * The columns of the 按单位 tables: 序号 (the task's number in its own table), 所在表 when the
+ * units' tasks come from more than one table, 重点任务, 牵头单位, 责任单位, 完成时限.
+ */
+export function unitColumns(units: UnitSection[]): UnitColumn[] {
+  const tables = new Set(units.flatMap((u) => [...u.leads, ...u.joins].map((t) => t.table)));
+  return [
+    { key: 'number', label: '序号', value: (t) => String(t.number) },
+    ...(tables.size > 1 ? [{ key: 'table' as const, label: '所在表', value: (t: UnitTask) => t.table }] : []),
+    { key: 'task', label: '重点任务', value: (t) => t.task },
+    { key: 'lead', label: '牵头单位', value: (t) => t.lead },
+    { key: 'responsible', label: '责任单位', value: (t) => t.responsible },
+    { key: 'deadline', label: '完成时限', value: (t) => t.deadline },
+  ];
+}
+
+/** A unit's heading: `市财政局（牵头 3 项，参与 5 项）`. */
+export function unitHeading(u: UnitSection): string {
+  return `${u.name}（牵头 ${u.leads.length} 项，参与 ${u.joins.length} 项）`;
+}
+
+/** The two parts of a unit's section, in order; an empty one shows 无. */
+export function unitParts(u: UnitSection): Array<[heading: string, tasks: UnitTask[]]> {
+  return [
+    ['牵头的任务', u.leads],
+    ['参与的任务', u.joins],
+  ];
+}

@@ -19,7 +19,7 @@ import {
 } from 'docx';
 import { strFromU8, strToU8, unzipSync, Zip, type ZipInputFile } from 'fflate';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { hasNotice, type BodyBlock, type Column, type DocumentView, type Table, type UnitSection, type UnitTask } from '../table.ts';
+import { hasNotice, unitColumns, unitHeading, unitParts, type UnitColumn, type BodyBlock, type Column, type DocumentView, type Table, type UnitSection, type UnitTask } from '../table.ts';
 import { tableXml, type Alignment, type TextStyle, type XmlCell, type XmlRow } from './docx-table.ts';
 import { cleanText } from './xmltext.ts';
 
@@ -451,18 +451,12 @@ function attachmentChildren(slots: TableSlots, t: Table): FileChild[] {
 }
 
 /** 按单位: the unit's name and counts in 黑体, then what it leads and what it joins. */
-function unitChildren(slots: TableSlots, u: UnitSection, withTable: boolean): FileChild[] {
-  const labels = ['序号', ...(withTable ? ['所在表'] : []), '重点任务', '牵头单位', '责任单位', '完成时限'];
-  const kinds: Kind[] = ['number', ...(withTable ? (['table'] as Kind[]) : []), 'task', 'lead', 'responsible', 'deadline'];
-  const rowsOf = (tasks: UnitTask[]): CellSpec[][] =>
-    tasks.map((t) => [String(t.number), ...(withTable ? [t.table] : []), t.task, t.lead, t.responsible, t.deadline].map((text, column) => ({ column, text })));
-  const out: FileChild[] = [
-    line([run(`${u.name}（牵头 ${u.leads.length} 项，参与 ${u.joins.length} 项）`, { face: HEITI, pt: BODY_PT })], { alignment: AlignmentType.CENTER }),
-  ];
-  for (const [heading, tasks] of [
-    ['牵头的任务', u.leads],
-    ['参与的任务', u.joins],
-  ] as const) {
+function unitChildren(slots: TableSlots, u: UnitSection, columns: UnitColumn[]): FileChild[] {
+  const labels = columns.map((c) => c.label);
+  const kinds: Kind[] = columns.map((c) => c.key);
+  const rowsOf = (tasks: UnitTask[]): CellSpec[][] => tasks.map((t) => columns.map((c, column) => ({ column, text: c.value(t) })));
+  const out: FileChild[] = [line([run(unitHeading(u), { face: HEITI, pt: BODY_PT })], { alignment: AlignmentType.CENTER })];
+  for (const [heading, tasks] of unitParts(u)) {
     out.push(line([run(heading, { face: KAITI, pt: BODY_PT })], { alignment: AlignmentType.LEFT, spacing: { ...ON_GRID, before: HALF_LINE } }));
     if (tasks.length === 0) out.push(line([run('无', { face: FANGSONG, pt: BODY_PT })], { indent: firstLineIndent }));
     else out.push(gridTable(slots, labels, kinds, rowsOf(tasks), LANDSCAPE_TEXT_WIDTH));
@@ -531,8 +525,8 @@ export async function toDocx(view: DocumentView, options: DocxOptions = {}): Pro
   const sections: ISectionOptions[] = [];
   if (hasNotice(view)) sections.push(portraitSection(noticeParagraphs(view)));
   if (options.byUnit) {
-    const tables = new Set(options.byUnit.flatMap((u) => [...u.leads, ...u.joins].map((t) => t.table)));
-    for (const u of options.byUnit) sections.push(landscapeSection(unitChildren(slots, u, tables.size > 1)));
+    const columns = unitColumns(options.byUnit);
+    for (const u of options.byUnit) sections.push(landscapeSection(unitChildren(slots, u, columns)));
   } else {
     for (const t of view.tables) sections.push(landscapeSection(attachmentChildren(slots, t)));
   }

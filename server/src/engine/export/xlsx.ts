@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Alignment, Borders, Fill, Font, PageSetup, Style, Workbook, Worksheet } from 'exceljs';
-import type { Column, DocumentView, Table, UnitSection, UnitTask } from '../table.ts';
+import { unitColumns, unitHeading, unitParts, type Column, type DocumentView, type Table, type UnitColumn, type UnitSection, type UnitTask } from '../table.ts';
 import { cleanText } from './xmltext.ts';
 
 /*
@@ -340,15 +340,18 @@ function tableSheet(t: Table, taken: Set<string>, index: number): SheetSpec {
   };
 }
 
-function unitSheet(u: UnitSection, withTable: boolean, taken: Set<string>, index: number): SheetSpec {
-  const columns: (SheetColumn & { kind: Kind; value: (t: UnitTask) => string })[] = [
-    { label: '序号', width: 6, kind: 'number', value: (t) => String(t.number) },
-    ...(withTable ? [{ label: '所在表', width: 12, kind: 'table' as const, value: (t: UnitTask) => t.table }] : []),
-    { label: '重点任务', width: 48, kind: 'text', value: (t) => t.task },
-    { label: '牵头单位', width: 18, kind: 'unit', value: (t) => t.lead },
-    { label: '责任单位', width: 18, kind: 'unit', value: (t) => t.responsible },
-    { label: '完成时限', width: 12, kind: 'deadline', value: (t) => t.deadline },
-  ];
+/** Excel's width (characters) and cell kind for each 按单位 column (table.ts unitColumns). */
+const UNIT_COLUMN_LOOK: Record<UnitColumn['key'], { width: number; kind: Kind }> = {
+  number: { width: 6, kind: 'number' },
+  table: { width: 12, kind: 'table' },
+  task: { width: 48, kind: 'text' },
+  lead: { width: 18, kind: 'unit' },
+  responsible: { width: 18, kind: 'unit' },
+  deadline: { width: 12, kind: 'deadline' },
+};
+
+function unitSheet(u: UnitSection, unitCols: UnitColumn[], taken: Set<string>, index: number): SheetSpec {
+  const columns = unitCols.map((c) => ({ label: c.label, value: c.value, ...UNIT_COLUMN_LOOK[c.key] }));
   const across = (text: string, kind: Kind): SheetCell[] => [{ column: 0, text, rowspan: 1, colspan: columns.length, kind }];
   const block = (heading: string, tasks: UnitTask[]): SheetCell[][] => [
     across(heading, 'section'),
@@ -356,9 +359,9 @@ function unitSheet(u: UnitSection, withTable: boolean, taken: Set<string>, index
   ];
   return {
     name: sheetName(u.name, taken, `单位${index + 1}`),
-    title: `${u.name}（牵头 ${u.leads.length} 项，参与 ${u.joins.length} 项）`,
+    title: unitHeading(u),
     columns: columns.map(({ label, width }) => ({ label, width })),
-    rows: [...block('牵头的任务', u.leads), ...block('参与的任务', u.joins)],
+    rows: unitParts(u).flatMap(([heading, tasks]) => block(heading, tasks)),
   };
 }
 
@@ -422,8 +425,9 @@ export async function toXlsx(view: DocumentView, options: XlsxOptions = {}): Pro
   wb.title = cleanText(view.notice.title ?? view.tables[0]?.title ?? '');
 
   const taken = new Set<string>();
+  const unitCols = options.byUnit ? unitColumns(options.byUnit) : [];
   const specs = options.byUnit
-    ? options.byUnit.map((u, i) => unitSheet(u, view.tables.length > 1, taken, i))
+    ? options.byUnit.map((u, i) => unitSheet(u, unitCols, taken, i))
     : view.tables.map((t, i) => tableSheet(t, taken, i));
   // Excel opens no workbook without a sheet: an empty document gets one that says so.
   if (specs.length === 0) {

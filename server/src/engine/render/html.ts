@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hasNotice, type BodyBlock, type Cell, type Column, type DocumentView, type NoticeParts, type Table, type UnitSection, type UnitTask } from '../table.ts';
+import { hasNotice, unitColumns, unitHeading, unitParts, type UnitColumn, type BodyBlock, type Cell, type Column, type DocumentView, type NoticeParts, type Table, type UnitSection, type UnitTask } from '../table.ts';
 import { EXPORT_CSS, PREVIEW_CSS } from './styles.ts';
 
 /*
@@ -121,20 +121,6 @@ function renderTable(table: Table, target: Target): string {
 
 // ---- the 按单位 view ----
 
-type UnitColumn = { key: string; label: string; value: (t: UnitTask) => string };
-
-function unitColumns(withTable: boolean): UnitColumn[] {
-  const cols: UnitColumn[] = [{ key: 'number', label: '序号', value: (t) => String(t.number) }];
-  if (withTable) cols.push({ key: 'table', label: '所在表', value: (t) => t.table });
-  cols.push(
-    { key: 'task', label: '重点任务', value: (t) => t.task },
-    { key: 'lead', label: '牵头单位', value: (t) => t.lead },
-    { key: 'responsible', label: '责任单位', value: (t) => t.responsible },
-    { key: 'deadline', label: '完成时限', value: (t) => t.deadline },
-  );
-  return cols;
-}
-
 function renderUnitTasks(heading: string, tasks: UnitTask[], columns: UnitColumn[], target: Target): string {
   const out: string[] = [`<h3 class="unit-part">${escapeHtml(heading)}</h3>`];
   if (tasks.length === 0) {
@@ -153,9 +139,8 @@ function renderUnitTasks(heading: string, tasks: UnitTask[], columns: UnitColumn
 function renderUnit(unit: UnitSection, columns: UnitColumn[], target: Target): string {
   return [
     '<section class="unit">',
-    `<h2 class="unit-name">${escapeHtml(`${unit.name}（牵头 ${unit.leads.length} 项，参与 ${unit.joins.length} 项）`)}</h2>`,
-    renderUnitTasks('牵头的任务', unit.leads, columns, target),
-    renderUnitTasks('参与的任务', unit.joins, columns, target),
+    `<h2 class="unit-name">${escapeHtml(unitHeading(unit))}</h2>`,
+    ...unitParts(unit).map(([heading, tasks]) => renderUnitTasks(heading, tasks, columns, target)),
     '</section>',
   ].join('\n');
 }
@@ -167,7 +152,7 @@ function renderContent(view: DocumentView, options: RenderOptions, target: Targe
   const out: string[] = ['<div class="fenjie">'];
   if (hasNotice(view)) out.push(renderNotice(view));
   if (options.byUnit) {
-    const columns = unitColumns(view.tables.length > 1);
+    const columns = unitColumns(options.byUnit);
     for (const unit of options.byUnit) out.push(renderUnit(unit, columns, target));
     if (options.byUnit.length === 0) out.push('<p class="empty">文档中没有列出任何单位。</p>');
   } else {
