@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze, documentView, unitSections, type DocumentView, type Table, type UnitSection } from '../server/src/engine/index.ts';
+import { analyze, documentView, type DocumentView, type Table, type UnitSection } from '../server/src/engine/index.ts';
 import { toDocx } from '../server/src/engine/export/docx.ts';
 import { strFromU8, unzipSync } from 'fflate';
-import { ROOT, hostWithin, memoryHost } from './helpers.ts';
+import { ROOT, hostWithin, viewOf, exampleView } from './helpers.ts';
 
 /*
  * The Word export, read back by readers nobody here wrote: Debian's python3-docx (through
@@ -231,12 +231,8 @@ const faces = (p: Para): string[] => [...new Set((p.runs ?? []).flatMap((r) => [
 
 const EXAMPLE = path.join(ROOT, 'examples', 'changchun-2020', '通知.fj.md');
 
-function example(): { view: DocumentView; units: UnitSection[] } {
-  const a = analyze(fs.readFileSync(EXAMPLE, 'utf8'), { file: EXAMPLE, host: hostWithin(path.join(ROOT, 'examples')) });
-  return { view: documentView(a.model), units: unitSections(a.model) };
-}
+const example = () => exampleView(path.relative(path.join(ROOT, 'examples'), EXAMPLE));
 
-const DIRECTORY = { '/w/单位名录.yaml': '单位:\n  - 名称: 市财政局\n  - 名称: 市教育局\n泛称: [各区县政府]\n' };
 
 /** Two category levels, a shallow task, a missing 牵头单位, two 落实举措 and characters XML forbids. */
 const SYNTHETIC = [
@@ -252,10 +248,7 @@ const SYNTHETIC = [
   '',
 ].join('\n\n');
 
-function synthetic(text = SYNTHETIC): { view: DocumentView; units: UnitSection[] } {
-  const a = analyze(text, { file: '/w/表.fj.md', host: memoryHost(DIRECTORY) });
-  return { view: documentView(a.model), units: unitSections(a.model) };
-}
+const synthetic = (text = SYNTHETIC) => viewOf(text);
 
 // ── python-docx ─────────────────────────────────────────────────────────────────────────────
 

@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
-import { analyze, documentView, unitSections, type DocumentView, type Table, type UnitSection, type UnitTask } from '../server/src/engine/index.ts';
+import { type DocumentView, type Table, type UnitSection, type UnitTask } from '../server/src/engine/index.ts';
 import { toXlsx } from '../server/src/engine/export/xlsx.ts';
-import { hostWithin, memoryHost, ROOT } from './helpers.ts';
+import { ROOT, viewOf, exampleView } from './helpers.ts';
 
 /*
  * The Excel export, read back as a user's spreadsheet program would: with exceljs, and with
@@ -15,21 +15,12 @@ import { hostWithin, memoryHost, ROOT } from './helpers.ts';
  * Every expectation is derived from the table model (engine/table.ts), not from the exporter.
  */
 
-const EXAMPLES = path.join(ROOT, 'examples');
 const PYTHON = '/usr/bin/python3';
 const READER = path.join(ROOT, 'test', 'xlsx_read.py');
 
-function example(rel: string): { view: DocumentView; units: UnitSection[] } {
-  const file = path.join(EXAMPLES, rel);
-  const a = analyze(fs.readFileSync(file, 'utf8'), { file, host: hostWithin(EXAMPLES) });
-  return { view: documentView(a.model), units: unitSections(a.model) };
-}
+const example = exampleView;
 
-const host = memoryHost({ '/w/单位名录.yaml': '单位:\n  - 名称: 市财政局\n  - 名称: 市教育局\n' });
-function fromText(text: string): { view: DocumentView; units: UnitSection[] } {
-  const a = analyze(text, { file: '/w/表.fj.md', host });
-  return { view: documentView(a.model), units: unitSections(a.model) };
-}
+const fromText = (text: string) => viewOf(text);
 
 /**
  * Two category levels; a shallow task (under 二、乙类 only, so it spans the 二级类别 column);

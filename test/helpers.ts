@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, type Analysis, type Diagnostic, type EngineHost } from '../server/src/engine/index.ts';
+import { analyze, documentView, unitSections, type Analysis, type Diagnostic, type DocumentView, type EngineHost, type UnitSection } from '../server/src/engine/index.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -81,3 +81,18 @@ export const SPEC_EXAMPLE = `## 一、加强权力配置信息和决策信息的
 
 2. 全面推进基层政务公开标准化规范化。（牵头单位：营商环境建设局；责任单位：各单位；完成时限：12月底前）
 `;
+
+/** The 单位名录 the table and export tests share: two units (one with an alias) and a 泛称. */
+export const TEST_DIRECTORY = '单位:\n  - 名称: 市财政局\n    简称: [财政局]\n  - 名称: 市教育局\n泛称: [各区县政府]\n';
+
+/** A document as the preview and the exports draw it: its view and its 按单位 sections. */
+export function viewOf(text: string, file = '/w/表.fj.md', host: EngineHost = memoryHost({ '/w/单位名录.yaml': TEST_DIRECTORY })): { view: DocumentView; units: UnitSection[] } {
+  const a = analyze(text, { file, host });
+  return { view: documentView(a.model), units: unitSections(a.model) };
+}
+
+/** An example of examples/ (path inside it), read with its own 单位名录. */
+export function exampleView(rel: string): { view: DocumentView; units: UnitSection[] } {
+  const file = path.join(ROOT, 'examples', rel);
+  return viewOf(fs.readFileSync(file, 'utf8'), file, hostWithin(path.join(ROOT, 'examples')));
+}

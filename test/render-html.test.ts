@@ -4,21 +4,16 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
-import { analyze, documentView, unitSections, type DocumentView, type Table, type UnitSection } from '../server/src/engine/index.ts';
+import { type DocumentView, type Table, type UnitSection } from '../server/src/engine/index.ts';
 import { renderHtmlDocument, renderPreview } from '../server/src/engine/render/html.ts';
-import { hostWithin, memoryHost, ROOT } from './helpers.ts';
+import { hostWithin, ROOT, viewOf } from './helpers.ts';
 
 type Node = DefaultTreeAdapterTypes.Node;
 type Element = DefaultTreeAdapterTypes.Element;
 
 // ---- documents ----
 
-const host = memoryHost({ '/w/单位名录.yaml': '单位:\n  - 名称: 市财政局\n    简称: [财政局]\n  - 名称: 市教育局\n泛称: [各区县政府]\n' });
-
-function build(text: string, file = '/w/表.fj.md', h = host): { view: DocumentView; units: UnitSection[] } {
-  const a = analyze(text, { file, host: h });
-  return { view: documentView(a.model), units: unitSections(a.model) };
-}
+const build = viewOf;
 
 /** Categories two levels deep, and a shallow task under a level-1 category only. */
 const CATEGORIES = [

@@ -1,13 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze, documentView, unitSections, type Table } from '../server/src/engine/index.ts';
-import { memoryHost } from './helpers.ts';
+import { type Table } from '../server/src/engine/index.ts';
+import { viewOf } from './helpers.ts';
 
-const host = memoryHost({ '/w/单位名录.yaml': '单位:\n  - 名称: 市财政局\n    简称: [财政局]\n  - 名称: 市教育局\n泛称: [各区县政府]\n' });
-const view = (text: string) => {
-  const a = analyze(text, { file: '/w/表.fj.md', host });
-  return { view: documentView(a.model), units: unitSections(a.model) };
-};
+const view = (text: string) => viewOf(text);
 
 /** The table as a grid: each position holds the text of the cell covering it (merges repeated). */
 function grid(t: Table): string[][] {
