@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { analyze, documentView, type DocumentView, type Table, type UnitSection } from '../server/src/engine/index.ts';
 import { toDocx } from '../server/src/engine/export/docx.ts';
 import { strFromU8, unzipSync } from 'fflate';
-import { ROOT, hostWithin, viewOf, exampleView } from './helpers.ts';
+import { ROOT, hostWithin, SAMPLE_NOTICE, viewOf, exampleView } from './helpers.ts';
 
 /*
  * The Word export, read back by readers nobody here wrote: Debian's python3-docx (through
@@ -346,34 +346,8 @@ test('every example reads back: each table cell by cell, in a landscape section 
 });
 
 test('a notice without 发文机关: 发文字号 over the title, headings in their faces, 署名 centred on the date, a landscape section per attachment', async () => {
-  const text = [
-    '---',
-    '发文字号: 某政办发〔2020〕1号',
-    '标题: 关于印发某某的通知',
-    '主送机关: 各单位',
-    '成文日期: 2020-09-30',
-    '署名: 某某办公室',
-    '附注: （此件公开发布）',
-    '---',
-    '现将要点印发给你们。',
-    '',
-    '一、提高认识',
-    '',
-    '（一）加强领导。要求如下。',
-    '',
-    '### 1. 细化分工',
-    '',
-    '附件：1. 任务分解表',
-    '',
-    '# 附件1：任务分解表',
-    '',
-    '1. 任务一（牵头单位：市财政局；完成时限：12月底前）',
-    '',
-    '# 附件2：另一表',
-    '',
-    '1. 任务二（牵头单位：市教育局；完成时限：6月底前）',
-    '',
-  ].join('\n');
+  // With a level-3 heading and the 附件 line of the body as well; task 一 without 责任单位.
+  const text = SAMPLE_NOTICE.replace('# 附件1：', '### 1. 细化分工\n\n附件：1. 任务分解表\n\n# 附件1：').replace('责任单位：各区县政府；', '');
   const { view } = synthetic(text);
   const d = read(await write('notice.docx', view));
   assert.deepEqual(d.sections.map((s) => s.orientation), ['portrait', 'landscape', 'landscape']);

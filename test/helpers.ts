@@ -96,3 +96,29 @@ export function exampleView(rel: string): { view: DocumentView; units: UnitSecti
   const file = path.join(ROOT, 'examples', rel);
   return viewOf(fs.readFileSync(file, 'utf8'), file, hostWithin(path.join(ROOT, 'examples')));
 }
+
+/** A notice: every front matter part, a body with 一、 and （一）, two attachments of one task each. */
+export const SAMPLE_NOTICE = [
+  '---',
+  '发文字号: 某政办发〔2020〕1号',
+  '标题: 关于印发某某的通知',
+  '主送机关: 各单位',
+  '成文日期: 2020-09-30',
+  '署名: 某某办公室',
+  '附注: （此件公开发布）',
+  '---',
+  '现将要点印发给你们。',
+  '',
+  '一、提高认识',
+  '',
+  '（一）加强领导。要求如下。',
+  '',
+  '# 附件1：任务分解表',
+  '',
+  '1. 任务一（牵头单位：市财政局；责任单位：各区县政府；完成时限：12月底前）',
+  '',
+  '# 附件2：另一表',
+  '',
+  '1. 任务二（牵头单位：市教育局；完成时限：6月底前）',
+  '',
+].join('\n');

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parse, parseFragment, type DefaultTreeAdapterTypes } from 'parse5';
 import { type DocumentView, type Table, type UnitSection } from '../server/src/engine/index.ts';
 import { renderHtmlDocument, renderPreview } from '../server/src/engine/render/html.ts';
-import { hostWithin, ROOT, viewOf } from './helpers.ts';
+import { hostWithin, ROOT, SAMPLE_NOTICE, viewOf } from './helpers.ts';
 
 type Node = DefaultTreeAdapterTypes.Node;
 type Element = DefaultTreeAdapterTypes.Element;
@@ -32,30 +32,7 @@ const CATEGORIES = [
 /** A task without its required 牵头单位 and 完成时限. */
 const MISSING = '# 表\n\n## 一、类\n\n1. 任务一\n   - 责任单位：各区县政府\n';
 
-const NOTICE = [
-  '---',
-  '发文字号: 某政办发〔2020〕1号',
-  '标题: 关于印发某某的通知',
-  '主送机关: 各单位',
-  '成文日期: 2020-09-30',
-  '署名: 某某办公室',
-  '附注: （此件公开发布）',
-  '---',
-  '现将要点印发给你们。',
-  '',
-  '一、提高认识',
-  '',
-  '（一）加强领导。要求如下。',
-  '',
-  '# 附件1：任务分解表',
-  '',
-  '1. 任务一（牵头单位：市财政局；责任单位：各区县政府；完成时限：12月底前）',
-  '',
-  '# 附件2：另一表',
-  '',
-  '1. 任务二（牵头单位：市教育局；完成时限：6月底前）',
-  '',
-].join('\n');
+const NOTICE = SAMPLE_NOTICE;
 
 const BY_UNIT = '# 表\n\n1. 任务一\n   - 牵头单位：财政局\n   - 责任单位：市教育局、各区县政府\n   - 完成时限：12月底前\n2. 任务二\n   - 责任单位：市教育局牵头，市财政局\n   - 完成时限：12月底前\n';
 

@@ -4,26 +4,10 @@ import type { CompletionItem, CompletionList, TextEdit } from 'vscode-languagese
 import { provideCompletion } from '../server/src/service/completion.ts';
 import { pinyinKeys } from '../server/src/service/pinyin.ts';
 import type { Settings } from '../server/src/settings.ts';
-import { cursor, memoryWorkspace } from './service-helpers.ts';
+import { cursor, DOC_HEAD, memoryWorkspace, SERVICE_DIRECTORY } from './service-helpers.ts';
 
-const DIRECTORY = `单位:
-  - 营商环境建设局
-  - 名称: 市场监督管理局经开区分局
-    简称: [市监分局]
-  - 应急局
-  - 建设局
-泛称:
-  - 市直各部门
-`;
-
-const HEAD = `---
-年度: 2020
-成文日期: 2020-09-30
----
-
-# 表
-
-`;
+const DIRECTORY = SERVICE_DIRECTORY;
+const HEAD = DOC_HEAD;
 
 /** Completion at the `|` of a document /w/a.fj.md, beside the other files given. */
 function complete(marked: string, files: Record<string, string> = {}, settings: Partial<Settings> = {}): CompletionList {

@@ -75,3 +75,24 @@ export function applyWorkspaceEdit(ws: ServiceWorkspace, files: Record<string, s
   }
   return out;
 }
+
+/** The 单位名录 the completion and hover tests share: units, an alias, a 泛称. */
+export const SERVICE_DIRECTORY = `单位:
+  - 营商环境建设局
+  - 名称: 市场监督管理局经开区分局
+    简称: [市监分局]
+  - 应急局
+  - 建设局
+泛称:
+  - 市直各部门
+`;
+
+/** Front matter (年度 2020, issued 2020-09-30) and a title: what the service tests' documents start with. */
+export const DOC_HEAD = `---
+年度: 2020
+成文日期: 2020-09-30
+---
+
+# 表
+
+`;

@@ -4,25 +4,10 @@ import { InlayHintKind, type Hover, type MarkupContent, type Position } from 'vs
 import { provideHover } from '../server/src/service/hover.ts';
 import { provideInlayHints } from '../server/src/service/inlayHints.ts';
 import type { Settings } from '../server/src/settings.ts';
-import { cursor, memoryWorkspace } from './service-helpers.ts';
+import { cursor, DOC_HEAD, memoryWorkspace, SERVICE_DIRECTORY } from './service-helpers.ts';
 
-const DIRECTORY = `单位:
-  - 营商环境建设局
-  - 名称: 市场监督管理局经开区分局
-    简称: [市监分局]
-  - 应急局
-泛称:
-  - 市直各部门
-`;
-
-const HEAD = `---
-年度: 2020
-成文日期: 2020-09-30
----
-
-# 表
-
-`;
+const DIRECTORY = SERVICE_DIRECTORY;
+const HEAD = DOC_HEAD;
 
 const OTHER = `${HEAD}1. 甲。（牵头单位：市场监督管理局经开区分局，责任单位：营商环境建设局，完成时限：2020年12月31日前）
 2. 乙。

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Table } from '../server/src/engine/index.ts';
-import { viewOf } from './helpers.ts';
+import { SAMPLE_NOTICE, viewOf } from './helpers.ts';
 
 const view = (text: string) => viewOf(text);
 
@@ -60,32 +60,7 @@ test('an empty required field is a marked cell, and its column shows even when n
 });
 
 test('a notice: its parts, its body classed by labels, one table per attachment', () => {
-  const { view: v } = view(
-    [
-      '---',
-      '发文字号: 某政办发〔2020〕1号',
-      '标题: 关于印发某某的通知',
-      '主送机关: 各单位',
-      '成文日期: 2020-09-30',
-      '署名: 某某办公室',
-      '附注: （此件公开发布）',
-      '---',
-      '现将要点印发给你们。',
-      '',
-      '一、提高认识',
-      '',
-      '（一）加强领导。要求如下。',
-      '',
-      '# 附件1：任务分解表',
-      '',
-      '1. 任务一（牵头单位：市财政局；完成时限：12月底前）',
-      '',
-      '# 附件2：另一表',
-      '',
-      '1. 任务二（牵头单位：市教育局；完成时限：6月底前）',
-      '',
-    ].join('\n'),
-  );
+  const { view: v } = view(SAMPLE_NOTICE);
   assert.deepEqual(v.notice, { number: '某政办发〔2020〕1号', title: '关于印发某某的通知', to: '各单位', date: '2020年9月30日', signature: '某某办公室', note: '（此件公开发布）' });
   assert.deepEqual(v.body.map((b) => [b.kind, b.text]), [
     ['p', '现将要点印发给你们。'],
