@@ -131,10 +131,10 @@ export function readBytes(file: string, maxBytes: number): { bytes: Buffer; stam
     // The descriptor is what is read: the name may have been replaced since the stat.
     const fst = fs.fstatSync(fd);
     if (!fst.isFile()) throw notRegular(file, fst);
-    if (fst.size > maxBytes) throw tooLarge(file, fst.size, maxBytes);
+    if (fst.size > maxBytes) throw tooLarge(file, `${megabytes(fst.size)}`);
     const bytes = readBounded(fd, maxBytes);
     // It grew while being read.
-    if (bytes.length > maxBytes) throw tooLarge(file, bytes.length, maxBytes);
+    if (bytes.length > maxBytes) throw tooLarge(file, `超过 ${megabytes(maxBytes)}`);
     let real: string;
     try {
       real = fs.realpathSync.native(file);
@@ -149,8 +149,8 @@ export function readBytes(file: string, maxBytes: number): { bytes: Buffer; stam
   }
 }
 
-function tooLarge(file: string, size: number, max: number): FileProblem {
-  return new FileProblem('too-large', file, `文件过大（${size > max ? `超过 ${megabytes(max)}` : megabytes(size)}），超过 fenjie 可处理的上限。请将其拆分为多个文件。`);
+function tooLarge(file: string, size: string): FileProblem {
+  return new FileProblem('too-large', file, `文件过大（${size}），超过 fenjie 可处理的上限。请将其拆分为多个文件。`);
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
