@@ -93,6 +93,13 @@ test('a write-back keeps mode, hard links and links; an unchanged file is writte
   assert.equal(fs.readFileSync(hard, 'utf8'), 'c\n');
   assert.equal(fs.statSync(file).ino, fs.statSync(hard).ino);
   assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.includes('fenjie-备份')), [], 'the copy is removed once written');
+
+  // An older copy (a write that failed half-way) is never overwritten: nothing is written.
+  fs.writeFileSync(path.join(tmp, '.kept.fj.md.fenjie-备份'), 'original\n');
+  const p = problem(() => writeBack(file, 'd\n', readText(file, 100).stamp));
+  assert.match(p.message, /旁边已有备份 .*\.kept\.fj\.md\.fenjie-备份.*没有写入/);
+  assert.equal(fs.readFileSync(hard, 'utf8'), 'c\n');
+  assert.equal(fs.readFileSync(path.join(tmp, '.kept.fj.md.fenjie-备份'), 'utf8'), 'original\n');
 });
 
 test('an atomic write makes a new file and replaces an old one, keeping its mode, leaving no temporary file', () => {

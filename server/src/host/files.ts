@@ -332,8 +332,12 @@ export function writeBack(file: string, text: string, stamp: FileStamp): WriteBa
 function writeInPlace(file: string, real: string, data: Buffer, stamp: FileStamp, current: () => Buffer): WriteBackResult {
   const backup = backupPath(real);
   try {
-    fs.copyFileSync(real, backup);
+    // Never over an older copy: it may be all that is left of a write that failed half-way.
+    fs.copyFileSync(real, backup, fs.constants.COPYFILE_EXCL);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new FileProblem('write', file, `旁边已有备份 ${backup}（可能是上次改写中途失败留下的），fenjie 没有写入。请确认文件内容无误后删去这个备份，再重新运行。`);
+    }
     throw writeFailure(e, file, `未能在旁边保存备份（${backup}），原有文件未被改动。`);
   }
   let fd: number;
