@@ -245,6 +245,19 @@ test('check --fix keeps the mode of a 0600 file', () => {
   assert.equal(fs.statSync(secret).mode & 0o777, 0o600);
 });
 
+test('check --fix keeps the owner and group of a file', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('only root can hand a file to another user');
+  const dir = project('fix-owner');
+  const file = path.join(dir, 'theirs.fj.md');
+  fs.writeFileSync(file, FIXABLE);
+  fs.chownSync(file, 4321, 4322);
+  const r = fenjie(['check', '--fix', file]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(fs.readFileSync(file, 'utf8'), FIXED);
+  const st = fs.statSync(file);
+  assert.deepEqual([st.uid, st.gid], [4321, 4322]);
+});
+
 test('check --fix of a hard-linked file fixes it under both names', () => {
   const dir = project('fix-hard-link');
   const a = path.join(dir, 'a.fj.md');

@@ -265,7 +265,7 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
       return 0;
     }
     writeFileAtomic(out, json, file);
-    io.err(`已导出到 ${display(out)}。\n`);
+    io.err(`已导出到 ${escapeControls(display(out))}。\n`);
     return 0;
   }
   const target = typeof out === 'string' ? out : defaultExportPath(file, format, byUnit);
@@ -279,7 +279,7 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
   writeFileAtomic(target, data, file);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) io.err(`注意：文档中有 ${errors} 个错误，表格中缺少的内容已标为“待填”。运行 fenjie check ${display(file)} 查看详情。\n`);
-  io.err(`已导出到 ${display(target)}。\n`);
+  io.err(`已导出到 ${escapeControls(display(target))}。\n`);
   return 0;
 }
 
