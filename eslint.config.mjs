@@ -38,6 +38,21 @@ export default tseslint.config(
     },
   },
   {
+    // The host module reads and writes files for the CLI and the server alike: it knows neither.
+    files: ['server/src/host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode', 'vscode-*', 'vscode-languageserver*', 'vscode-languageclient*'], message: 'The host module is shared by the CLI and the server: no LSP or VS Code here.' },
+            { group: ['**/lsp/**', '**/cli/**', '**/client/**', '**/service/**'], message: 'The host module does not import the parts that use it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The client is thin: VS Code, the language client and the shared protocol only.
     files: ['client/src/**/*.ts'],
     rules: {

@@ -150,3 +150,196 @@ test('usage and I/O trouble exit 2 with one plain line', () => {
   assert.equal(g.code, 2);
   assert.match(g.err, /不是 UTF-8 编码/);
 });
+
+// --- files that are not what they seem (issue 10, parts 3, 4 and 6) ---------------------------
+
+/** A folder of its own under tmp, with a .git so the 单位名录 lookup stops there. */
+function project(name: string): string {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
+  return dir;
+}
+
+const CLEAN = '- 任务。（牵头单位：财政局；完成时限：长期坚持）\n';
+const FIXABLE = '## 一、甲\n\n1. 任务一,写错了标点。（牵头单位：财政局；完成时限：长期坚持）\n';
+const FIXED = '## 一、甲\n\n1. 任务一，写错了标点。（牵头单位：财政局；完成时限：长期坚持）\n';
+
+test('check of a device or a FIFO refuses it at once: not a regular file, exit 2', () => {
+  const dir = project('devices');
+  const fifo = path.join(dir, '管道.fj.md');
+  spawnSync('mkfifo', [fifo]);
+  for (const file of ['/dev/zero', fifo]) {
+    const r = fenjie(['check', file]);
+    assert.equal(r.code, 2, `${file}: ${r.err}`);
+    assert.match(r.err, /不是普通文件（是(字符设备|命名管道 FIFO)），fenjie 只读取普通文件/);
+  }
+  const e = fenjie(['export', '/dev/zero', '--to', 'json']);
+  assert.equal(e.code, 2);
+  assert.match(e.err, /^fenjie：\/dev\/zero：不是普通文件（是字符设备）/);
+});
+
+test('a 单位名录 named in the front matter that is /dev/zero, a FIFO, a folder or not UTF-8 is an error, exit 2', () => {
+  const dir = project('named-registry');
+  fs.symlinkSync('/dev/zero', path.join(dir, 'zero.yaml'));
+  spawnSync('mkfifo', [path.join(dir, 'fifo.yaml')]);
+  fs.symlinkSync(path.join(dir, 'fifo.yaml'), path.join(dir, 'to-fifo.yaml'));
+  fs.mkdirSync(path.join(dir, 'folder.yaml'));
+  fs.writeFileSync(path.join(dir, 'gbk.yaml'), Buffer.from([0xb5, 0xa5, 0xce, 0xbb, 0x3a, 0x0a]));
+  const cases: Array<[string, RegExp]> = [
+    ['zero.yaml', /不是普通文件（是字符设备）/],
+    ['fifo.yaml', /不是普通文件（是命名管道 FIFO）/],
+    ['to-fifo.yaml', /不是普通文件（是命名管道 FIFO）/],
+    ['folder.yaml', /这是文件夹/],
+    ['gbk.yaml', /不是 UTF-8 编码/],
+  ];
+  for (const [registry, why] of cases) {
+    const doc = path.join(dir, `${registry}.fj.md`);
+    fs.writeFileSync(doc, `---\n单位名录: ${registry}\n---\n\n${CLEAN}`);
+    const r = fenjie(['check', doc]);
+    assert.equal(r.code, 2, `${registry}: ${r.out}${r.err}`);
+    const line = r.out.split('\n').find((l) => l.includes('front-matter')) ?? '';
+    assert.match(line, /:2:1: 错误 front-matter 无法读取单位名录/, registry);
+    assert.match(line, why, registry);
+    assert.match(line, /单位名称检查已跳过/, registry);
+  }
+  // A name that is simply wrong stays a finding of the document: exit 1.
+  const wrong = path.join(dir, 'wrong.fj.md');
+  fs.writeFileSync(wrong, `---\n单位名录: nope.yaml\n---\n\n${CLEAN}`);
+  const w = fenjie(['check', wrong]);
+  assert.equal(w.code, 1, w.err);
+  assert.match(w.out, /找不到单位名录文件“nope\.yaml”/);
+});
+
+test('a 单位名录.yaml found by the lookup that cannot be read is a warning that the unit checks were skipped, exit 0', () => {
+  const dir = project('found-registry');
+  spawnSync('mkfifo', [path.join(dir, 'fifo')]);
+  fs.symlinkSync(path.join(dir, 'fifo'), path.join(dir, '单位名录.yaml'));
+  const doc = path.join(dir, 'a.fj.md');
+  fs.writeFileSync(doc, CLEAN);
+  const r = fenjie(['check', doc]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /:1:1: 警告 front-matter 无法读取单位名录“.*单位名录\.yaml”：不是普通文件（是命名管道 FIFO）.*单位名称检查已跳过/);
+});
+
+test('check --fix writes through a link: the link stays a link and its target is fixed', () => {
+  const dir = project('fix-link');
+  const target = path.join(dir, 'real.md');
+  fs.writeFileSync(target, FIXABLE);
+  const link = path.join(dir, 'link.fj.md');
+  fs.symlinkSync(target, link);
+  const r = fenjie(['check', '--fix', link]);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(fs.lstatSync(link).isSymbolicLink(), 'still a link');
+  assert.equal(fs.readFileSync(target, 'utf8'), FIXED);
+  assert.match(r.err, /已自动修正 1 处/);
+});
+
+test('check --fix keeps the mode of a 0600 file', () => {
+  const dir = project('fix-mode');
+  const secret = path.join(dir, 'secret.fj.md');
+  fs.writeFileSync(secret, FIXABLE);
+  fs.chmodSync(secret, 0o600);
+  const r = fenjie(['check', '--fix', secret]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(fs.readFileSync(secret, 'utf8'), FIXED);
+  assert.equal(fs.statSync(secret).mode & 0o777, 0o600);
+});
+
+test('check --fix keeps the owner and group of a file', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('only root can hand a file to another user');
+  const dir = project('fix-owner');
+  const file = path.join(dir, 'theirs.fj.md');
+  fs.writeFileSync(file, FIXABLE);
+  fs.chownSync(file, 4321, 4322);
+  const r = fenjie(['check', '--fix', file]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(fs.readFileSync(file, 'utf8'), FIXED);
+  const st = fs.statSync(file);
+  assert.deepEqual([st.uid, st.gid], [4321, 4322]);
+});
+
+test('check --fix of a hard-linked file fixes it under both names', () => {
+  const dir = project('fix-hard-link');
+  const a = path.join(dir, 'a.fj.md');
+  const b = path.join(dir, 'b-link.md');
+  fs.writeFileSync(a, FIXABLE);
+  fs.linkSync(a, b);
+  const ino = fs.statSync(a).ino;
+  const h = fenjie(['check', '--fix', a]);
+  assert.equal(h.code, 0, h.err);
+  assert.equal(fs.readFileSync(b, 'utf8'), FIXED, 'the other name sees the fix');
+  assert.equal(fs.statSync(a).ino, ino, 'the same file, not a new one');
+  assert.equal(fs.statSync(a).nlink, 2);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('.') && f !== '.git'), [], 'no backup or temporary file is left');
+});
+
+test('check --fix that cannot write says so and counts no fix as made', (t) => {
+  const dir = project('fix-fail');
+  const file = path.join(dir, 'a.fj.md');
+  fs.writeFileSync(file, FIXABLE);
+  // Tests run as root, whom permissions do not stop: an immutable folder does (no new file in it).
+  if (spawnSync('chattr', ['+i', dir]).status !== 0) return t.skip('chattr +i is not available here');
+  try {
+    const r = fenjie(['check', '--fix', file]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /fenjie：.*a\.fj\.md：无法写入（.+）。原有文件未被改动。本文档的 1 处修正没有保存。/);
+    assert.match(r.err, /已自动修正 0 处（另有 1 处修正因写入失败没有保存）/);
+    assert.doesNotMatch(r.err, /已自动修正 1 处/);
+    // The findings are those of the file as it is.
+    assert.match(r.out, /halfwidth-punctuation/);
+  } finally {
+    spawnSync('chattr', ['-i', dir]);
+  }
+  assert.equal(fs.readFileSync(file, 'utf8'), FIXABLE);
+});
+
+test('check folder/ follows links to documents and folders, once each, and survives a link loop', () => {
+  const dir = project('links');
+  const elsewhere = path.join(tmp, 'elsewhere');
+  fs.mkdirSync(path.join(elsewhere, 'deep'), { recursive: true });
+  fs.writeFileSync(path.join(elsewhere, 'deep', 'far.fj.md'), CLEAN);
+  fs.writeFileSync(path.join(elsewhere, 'single.md'), CLEAN);
+  fs.writeFileSync(path.join(dir, 'here.fj.md'), CLEAN);
+  fs.symlinkSync(elsewhere, path.join(dir, 'linked-folder'));
+  fs.symlinkSync(path.join(elsewhere, 'single.md'), path.join(dir, 'linked.fj.md'));
+  fs.symlinkSync(path.join(dir, 'here.fj.md'), path.join(dir, 'again.fj.md'));
+  fs.symlinkSync(dir, path.join(dir, 'loop')); // a link back up
+  fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'broken.fj.md'));
+  const r = fenjie(['check', '--format', 'json', dir]);
+  assert.equal(r.code, 0, r.err);
+  const t = fenjie(['check', dir]);
+  assert.match(t.err, /共检查 3 个文档/, 'here (or again), linked, linked-folder/deep/far; each once');
+});
+
+test('a UTF-16 file is called UTF-16, not binary', () => {
+  const dir = project('utf16');
+  const le = path.join(dir, 'le.fj.md');
+  fs.writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CLEAN, 'utf16le')]));
+  const noBom = path.join(dir, 'nobom.fj.md');
+  fs.writeFileSync(noBom, Buffer.from('- task one\n- task two (lead: x)\n', 'utf16le'));
+  for (const file of [le, noBom]) {
+    const r = fenjie(['check', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /这是 UTF-16 编码的文本，请以 UTF-8 编码另存后再试/);
+    assert.doesNotMatch(r.err, /二进制/);
+  }
+});
+
+test('control characters of a document reach the terminal escaped; Chinese stays as it is', () => {
+  const dir = project('controls');
+  fs.writeFileSync(path.join(dir, '单位名录.yaml'), '单位:\n  - 财政局\n');
+  const file = path.join(dir, 'a.fj.md');
+  fs.writeFileSync(file, '- 任务。（牵头单位：财政\x1b[2J\x1b[31m\x07局\u202e；完成时限：长期坚持）\n');
+  const r = fenjie(['check', file]);
+  assert.notEqual(r.code, 2, r.err);
+  assert.doesNotMatch(r.out, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/, 'no raw control character');
+  assert.match(r.out, /:1:\d+: 警告 unknown-unit .*财政\\x1b\[2J\\x1b\[31m\\x07局\\u202e/);
+});
+
+test('export --to json | true ends quietly, without an EPIPE stack trace', () => {
+  const big = path.join(project('epipe'), 'big.fj.md');
+  fs.writeFileSync(big, Array.from({ length: 3000 }, (_, i) => `- 任务${i}。（牵头单位：财政局；完成时限：长期坚持）\n`).join(''));
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" export "${big}" --to json | true`], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+});

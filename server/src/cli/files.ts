@@ -1,97 +1,79 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineHost } from '../engine/index.ts';
-import { DOCUMENT_SUFFIX, MAX_DOCUMENT_LENGTH } from '../engine/index.ts';
+import { DOCUMENT_SUFFIX } from '../engine/index.ts';
 import { findDocuments } from '../documents.ts';
+import { describeError, FileProblem, MAX_DOCUMENT_BYTES, readDirectoryFile, readText, writeBack, writeFileAtomic as writeAtomic, type ReadResult, type WriteBackResult } from '../host/files.ts';
 
 /** A failure the user can act on, shown as one line without a stack trace. */
 export class UserError extends Error {}
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function user(e: unknown, file: string): UserError {
+  return new UserError(describeError(e, file).message);
+}
 
-/** Bytes that must be text: valid UTF-8 without NUL bytes. */
-export function decodeText(bytes: Uint8Array, file: string): string {
-  if (bytes.includes(0)) throw new UserError(`${file}：这是二进制文件，不是文本文档。`);
+/** Reads a document for checking, with its stamp for a write-back; every failure becomes a UserError with a Chinese message. */
+export function readDocumentStamped(file: string): ReadResult {
   try {
-    return decoder.decode(bytes);
-  } catch {
-    throw new UserError(`${file}：不是 UTF-8 编码的文本。请在编辑器中以 UTF-8 编码另存后再试。`);
+    return readText(file, MAX_DOCUMENT_BYTES);
+  } catch (e) {
+    throw user(e, file);
   }
 }
 
-function describe(e: unknown, file: string): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return `${file}：文件不存在。`;
-    case 'EACCES':
-    case 'EPERM':
-      return `${file}：没有读取权限。`;
-    case 'EISDIR':
-      return `${file}：这是文件夹，不是文件。`;
-    default:
-      return `${file}：无法读取（${code ?? (e as Error).message}）。`;
-  }
-}
-
-/** Reads a document for checking; every failure becomes a UserError with a Chinese message. */
+/** Reads a document; every failure becomes a UserError with a Chinese message. */
 export function readDocument(file: string): string {
-  let size: number;
+  return readDocumentStamped(file).text;
+}
+
+/** Writes a fixed document back (see host/files.ts writeBack); a failure is a UserError saying what was not written. */
+export function writeDocument(file: string, text: string, read: ReadResult): WriteBackResult {
   try {
-    size = fs.statSync(file).size;
+    return writeBack(file, text, read.stamp);
   } catch (e) {
-    throw new UserError(describe(e, file));
+    if (e instanceof FileProblem) throw new UserError(e.message);
+    throw e;
   }
-  // Characters are at least one byte each: larger files cannot be within the engine's limit.
-  if (size > MAX_DOCUMENT_LENGTH * 3) {
-    throw new UserError(`${file}：文件过大（${(size / 1024 / 1024).toFixed(1)} MB），超过 fenjie 可处理的上限。请将其拆分为多个文档。`);
-  }
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw new UserError(describe(e, file));
-  }
-  return decodeText(bytes, file);
 }
 
 /** The host the engine reads 单位名录 files through. */
 export const nodeHost: EngineHost = {
-  readFile(file) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw new Error(describe(e, file));
-    }
-    if (bytes.length > 4 * 1024 * 1024) throw new Error('单位名录文件过大（超过 4 MB）');
-    return decodeText(bytes, file);
-  },
+  readFile: (file) => readDirectoryFile(file),
   isBoundary(dir) {
     // The search stops at a project's top folder, as the editor's stops at the workspace.
     return fs.existsSync(path.join(dir, '.git')) || fs.existsSync(path.join(dir, '.vscode'));
   },
 };
 
-/** Expands folders into the `*.fj.md` files below them, sorted; files are kept as given. */
+/**
+ * Expands folders into the `*.fj.md` files below them, sorted; files are kept as given.
+ * A file reached twice (given twice, or through a link) is listed once.
+ */
 export function collectDocuments(inputs: string[]): { files: string[]; problems: string[] } {
   const files: string[] = [];
   const problems: string[] = [];
+  const seen = new Set<string>();
   for (const input of inputs) {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(input);
     } catch (e) {
-      problems.push(describe(e, input));
+      problems.push(describeError(e, input).message);
       continue;
     }
     if (!stat.isDirectory()) {
+      let real: string;
+      try {
+        real = fs.realpathSync.native(input);
+      } catch {
+        real = path.resolve(input);
+      }
+      if (seen.has(real)) continue;
+      seen.add(real);
       files.push(input);
       continue;
     }
-    const found = findDocuments(input, { onError: (e, dir) => problems.push(describe(e, dir)) });
+    const found = findDocuments(input, { seen, onError: (e, dir) => problems.push(describeError(e, dir).message) });
     if (found.length === 0) problems.push(`${input}：文件夹中没有 ${DOCUMENT_SUFFIX} 文档。`);
     files.push(...found.sort());
   }
@@ -117,19 +99,11 @@ export function writeFileAtomic(target: string, data: string | Uint8Array, prote
   } catch (e) {
     if (e instanceof UserError) throw e;
   }
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, target);
+    writeAtomic(target, data);
   } catch (e) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // Nothing more can be done; the target itself was not touched.
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? '没有写入权限或文件被占用' : code === 'EBUSY' ? '文件被其他程序占用（例如已在 Word 或 Excel 中打开）' : code === 'ENOSPC' ? '磁盘空间不足' : (code ?? '未知原因');
-    throw new UserError(`${target}：无法写入（${why}）。原有文件未被改动。`);
+    if (e instanceof FileProblem) throw new UserError(e.message);
+    throw e;
   }
 }
 

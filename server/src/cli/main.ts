@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyze, applyEdits, documentView, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
-import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
+import { collectDocuments, nodeHost, readDocument, readDocumentStamped, UserError, writeDocument, writeFileAtomic } from './files.ts';
 import { EXPORT_FORMATS, SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
 
@@ -12,10 +12,37 @@ export interface Output {
   err(s: string): void;
 }
 
+/**
+ * A reader that stops early (`fenjie export … --to json | head`) closes the pipe: the rest
+ * of the output is dropped quietly, with no stack trace.
+ */
+let closed = { out: false, err: false };
+function quietOnClose(stream: NodeJS.WriteStream, which: 'out' | 'err'): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') {
+      closed = { ...closed, [which]: true };
+      return;
+    }
+    throw e;
+  });
+}
+let guarded = false;
 const stdio: Output = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
+  out: (s) => void (closed.out || process.stdout.write(s)),
+  err: (s) => void (closed.err || process.stderr.write(s)),
 };
+
+/**
+ * Control characters (C0, DEL, C1) and the marks that reorder text on screen, as `\x1b` or
+ * `\u202e`: a document's text quoted in a message cannot move the cursor, recolour the
+ * terminal or hide what follows. Chinese and every other printable character is kept.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
 
 const VERSION = '0.1.0';
 
@@ -41,6 +68,11 @@ const HELP = `fenjie ${VERSION} —— 任务分解表（.fj.md）的检查与�
 const SEVERITY_ZH: Record<Diagnostic['severity'], string> = { error: '错误', warning: '警告', information: '提示' };
 
 export async function main(argv: string[], io: Output = stdio): Promise<number> {
+  if (io === stdio && !guarded) {
+    guarded = true;
+    quietOnClose(process.stdout, 'out');
+    quietOnClose(process.stderr, 'err');
+  }
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -66,7 +98,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
     }
   } catch (e) {
     if (e instanceof UserError) {
-      io.err(`fenjie：${e.message}\n`);
+      io.err(`fenjie：${escapeControls(e.message)}\n`);
       return 2;
     }
     // Anything else is a fault of fenjie itself: say so in one line, without a stack trace.
@@ -101,24 +133,29 @@ function check(args: string[], io: Output): number {
   if (positionals.length === 0) throw new UserError('请指定要检查的文件或文件夹，例如：fenjie check examples/');
   const { files, problems } = collectDocuments(positionals);
   let ioTrouble = problems.length > 0;
-  for (const p of problems) io.err(`fenjie：${p}\n`);
+  for (const p of problems) io.err(`fenjie：${escapeControls(p)}\n`);
   const findings: Finding[] = [];
   const seenDirectories = new Set<string>();
   let fixed = 0;
+  let unwritten = 0;
   let checked = 0;
   for (const file of files) {
-    let text: string;
+    let read: ReturnType<typeof readDocumentStamped>;
     try {
-      text = readDocument(file);
+      read = readDocumentStamped(file);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      io.err(`fenjie：${e.message}\n`);
+      io.err(`fenjie：${escapeControls(e.message)}\n`);
       ioTrouble = true;
       continue;
     }
+    let text = read.text;
     checked++;
     let result = analyze(text, { file, host: nodeHost });
+    // A 单位名录 the front matter names, that exists but cannot be read: a file problem (exit 2).
+    if (result.directoryUnreadable?.named) ioTrouble = true;
     if (values['fix']) {
+      const fixedBefore = fixed;
       const before = text;
       // Fixes may meet (a fixed number shifts nothing, but be safe): apply, re-check, repeat.
       for (let round = 0; round < 10; round++) {
@@ -132,11 +169,16 @@ function check(args: string[], io: Output): number {
       }
       if (text !== before) {
         try {
-          writeFileAtomic(file, text);
+          writeDocument(file, text, read);
         } catch (e) {
           if (!(e instanceof UserError)) throw e;
-          io.err(`fenjie：${e.message}\n`);
+          // Not written: its fixes are not counted as made, and the findings are those of the file as it is.
+          const lost = fixed - fixedBefore;
+          fixed = fixedBefore;
+          unwritten += lost;
+          io.err(`fenjie：${escapeControls(e.message)}本文档的 ${lost} 处修正没有保存。\n`);
           ioTrouble = true;
+          result = analyze(before, { file, host: nodeHost });
         }
       }
     }
@@ -161,13 +203,14 @@ function check(args: string[], io: Output): number {
     io.out(JSON.stringify(rows, null, 2) + '\n');
   } else {
     for (const d of findings) {
-      io.out(`${display(d.file)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY_ZH[d.severity]} ${d.code} ${d.message}\n`);
+      io.out(`${escapeControls(display(d.file))}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY_ZH[d.severity]} ${d.code} ${escapeControls(d.message)}\n`);
     }
   }
   const errors = findings.filter((d) => d.severity === 'error').length;
   const warnings = findings.filter((d) => d.severity === 'warning').length;
   if (format === 'text') {
-    io.err(`共检查 ${checked} 个文档：错误 ${errors} 个，警告 ${warnings} 个${values['fix'] ? `，已自动修正 ${fixed} 处` : ''}。\n`);
+    const fixNote = values['fix'] ? `，已自动修正 ${fixed} 处${unwritten ? `（另有 ${unwritten} 处修正因写入失败没有保存）` : ''}` : '';
+    io.err(`共检查 ${checked} 个文档：错误 ${errors} 个，警告 ${warnings} 个${fixNote}。\n`);
   }
   if (ioTrouble) return 2;
   return errors > 0 ? 1 : 0;
@@ -222,7 +265,7 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
       return 0;
     }
     writeFileAtomic(out, json, file);
-    io.err(`已导出到 ${display(out)}。\n`);
+    io.err(`已导出到 ${escapeControls(display(out))}。\n`);
     return 0;
   }
   const target = typeof out === 'string' ? out : defaultExportPath(file, format, byUnit);
@@ -236,7 +279,7 @@ async function exportCommand(args: string[], io: Output): Promise<number> {
   writeFileAtomic(target, data, file);
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) io.err(`注意：文档中有 ${errors} 个错误，表格中缺少的内容已标为“待填”。运行 fenjie check ${display(file)} 查看详情。\n`);
-  io.err(`已导出到 ${display(target)}。\n`);
+  io.err(`已导出到 ${escapeControls(display(target))}。\n`);
   return 0;
 }
 

@@ -26,6 +26,12 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   /** Problems of the 单位名录 file, reported in that file. */
   directoryFindings?: DirectoryFindings;
+  /**
+   * A 单位名录 that exists but could not be read (a device, a folder, not UTF-8…): the unit
+   * checks were skipped. `named`: the front matter names it (an error; the CLI exits 2),
+   * else it was found by the lookup (a warning).
+   */
+  directoryUnreadable?: { file: string; named: boolean };
 }
 
 /**
@@ -56,6 +62,7 @@ export function checkModel(model: DocumentModel, options: AnalyzeOptions = {}): 
   const diagnostics = runRules(model, found.directory, found.label, options.severity);
   if (found.problem) diagnostics.unshift(found.problem);
   const result: Analysis = { model, diagnostics };
+  if (found.unreadable) result.directoryUnreadable = found.unreadable;
   if (found.directory) {
     result.directory = found.directory;
     result.directoryFindings = { file: found.directory.path, diagnostics: directoryDiagnostics(found.directory) };
@@ -127,6 +134,7 @@ interface Found {
   directory?: Directory;
   label?: string;
   problem?: Diagnostic;
+  unreadable?: { file: string; named: boolean };
 }
 
 /** The folders searched for 单位名录.yaml, nearest first (spec §6). */
@@ -157,6 +165,11 @@ export function loadDirectory(file: string, text: string): Directory {
   return d;
 }
 
+/** A reason as a sentence of its own, ending in “。”. */
+function sentence(s: string): string {
+  return /[。！？]$/.test(s) ? s : `${s}。`;
+}
+
 function findDirectory(model: DocumentModel, file: string | undefined, host: EngineHost): Found {
   const lines = model.lines;
   const named = model.meta.units;
@@ -175,13 +188,24 @@ function findDirectory(model: DocumentModel, file: string | undefined, host: Eng
     const at = keyRange ? lines.range(keyRange[0], keyRange[1]) : lines.range(0, 0);
     if (!target) return {};
     const r = read(target);
+    if (r.error !== undefined) {
+      return {
+        unreadable: { file: target, named: true },
+        problem: {
+          code: 'front-matter',
+          severity: 'error',
+          range: at,
+          message: `无法读取单位名录“${named}”（${target}）：${sentence(r.error)}本文档的单位名称检查已跳过。`,
+        },
+      };
+    }
     if (r.text === undefined) {
       return {
         problem: {
           code: 'front-matter',
           severity: 'error',
           range: at,
-          message: r.error ? `无法读取单位名录“${named}”：${r.error}` : `找不到单位名录文件“${named}”（${target}）。请检查路径，路径相对于本文档所在的文件夹。`,
+          message: `找不到单位名录文件“${named}”（${target}）。请检查路径，路径相对于本文档所在的文件夹。`,
         },
       };
     }
@@ -190,8 +214,11 @@ function findDirectory(model: DocumentModel, file: string | undefined, host: Eng
   if (!file) return {};
   for (const candidate of directorySearchPath(file, host)) {
     const r = read(candidate);
-    if (r.error) {
-      return { problem: { code: 'front-matter', severity: 'warning', range: lines.range(0, 0), message: `无法读取单位名录“${candidate}”：${r.error}` } };
+    if (r.error !== undefined) {
+      return {
+        unreadable: { file: candidate, named: false },
+        problem: { code: 'front-matter', severity: 'warning', range: lines.range(0, 0), message: `无法读取单位名录“${candidate}”：${sentence(r.error)}本文档的单位名称检查已跳过。` },
+      };
     }
     if (r.text !== undefined) {
       const rel = path.relative(path.dirname(path.resolve(file)), candidate) || DIRECTORY_FILE;

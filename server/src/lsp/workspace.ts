@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { analyze, buildModel, checkModel, DOCUMENT_SUFFIX, MAX_DOCUMENT_LENGTH, type Analysis, type EngineHost } from '../engine/index.ts';
 import { findDocuments } from '../documents.ts';
+import { describeError, MAX_DIRECTORY_BYTES, MAX_DOCUMENT_BYTES, readText as readRegularText } from '../host/files.ts';
 import { PieceCache } from '../engine/segment.ts';
 import type { ServiceDocument, ServiceWorkspace } from '../service/types.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../settings.ts';
@@ -82,18 +82,18 @@ export class Store implements ServiceWorkspace {
     const cached = this.disk.get(p);
     if (cached && Date.now() - cached.at < DISK_TTL_MS) return cached.text;
     try {
-      const bytes = fs.readFileSync(p);
-      if (bytes.length > MAX_DOCUMENT_LENGTH * 3) throw new Error('文件过大');
-      const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      // Devices, FIFOs and sockets are refused without waiting; at most the cap is read.
+      // The BOM is dropped, as the editor drops it from the text of an open file.
+      const text = readRegularText(p, throwOnError ? MAX_DIRECTORY_BYTES : MAX_DOCUMENT_BYTES).text.replace(/^\uFEFF/, '');
       this.disk.set(p, { text, at: Date.now() });
       return text;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
+      const problem = describeError(e, p);
+      if (problem.kind === 'missing' || (problem.kind === 'directory' && !throwOnError)) {
         this.disk.set(p, { text: undefined, at: Date.now() });
         return undefined;
       }
-      if (throwOnError) throw new Error(code === 'EACCES' || code === 'EPERM' ? '没有读取权限' : e instanceof TypeError ? '不是 UTF-8 编码的文本' : (e as Error).message);
+      if (throwOnError) throw new Error(problem.reason);
       return undefined;
     }
   }
