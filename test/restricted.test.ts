@@ -190,6 +190,33 @@ test('a single file and no folder: its own folder is the workspace', async () =>
     const up = c.open('single/inner/up.fj.md', `---\n单位名录: ../单位名录.yaml\n---\n${text}`);
     const d2 = (await c.diagnostics(up, 1)).diagnostics;
     assert.match(messages(d2), /受限模式/);
+    // Nor does the search for 单位名录.yaml go up out of it.
+    const below = c.open('single/inner/below.fj.md', text);
+    assert.deepEqual((await c.diagnostics(below, 1)).diagnostics, []);
+  } finally {
+    await c.stop();
+  }
+  // Trusted, it does, as before.
+  const t = await server(true, []);
+  try {
+    const below = t.open('single/inner/below.fj.md', '1. 任务。（牵头单位：审计局；完成时限：12月底前）\n');
+    assert.deepEqual((await t.diagnostics(below, 1)).diagnostics.map((x) => x.code), ['unknown-unit']);
+  } finally {
+    await t.stop();
+  }
+});
+
+test('a workspace folder added later: its files may be read from then on', async () => {
+  fs.mkdirSync(path.join(ws, 'later'), { recursive: true });
+  fs.writeFileSync(path.join(ws, 'later', '单位名录.yaml'), '单位:\n  - 财政局\n');
+  const c = await server(false, [path.join(ws, 'nodir')]);
+  try {
+    const text = '---\n单位名录: 单位名录.yaml\n---\n1. 任务。（牵头单位：审计局；完成时限：12月底前）\n';
+    const uri = c.open('later/doc.fj.md', text);
+    assert.match(messages((await c.diagnostics(uri, 1)).diagnostics), /受限模式/);
+    const count = c.published.length;
+    c.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: c.uri('later'), name: 'later' }], removed: [] } });
+    await c.until(() => c.published.slice(count).some((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'unknown-unit')), 'the check against the 单位名录 now inside');
   } finally {
     await c.stop();
   }

@@ -56,9 +56,11 @@ export class Store implements ServiceWorkspace {
     return {
       readFile: (p) => this.readText(p, true, file),
       isBoundary: (dir) => {
-        const scope = this.scopeOf(file);
+        if (this.roots.some((r) => samePath(r, dir))) return true;
+        if (this.trusted) return false;
         // Untrusted, the search for 单位名录.yaml does not go up out of the workspace either.
-        return scope.some((r) => samePath(r, dir)) || (!this.trusted && !scope.some((r) => isInside(path.resolve(r), path.resolve(dir))));
+        const scope = this.scopeOf(file);
+        return scope.some((r) => samePath(r, dir)) || !scope.some((r) => isInside(path.resolve(r), path.resolve(dir)));
       },
     };
   }
