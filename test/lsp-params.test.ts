@@ -125,6 +125,7 @@ test('before initialize every request gets ServerNotInitialized (-32002) and not
       ['workspace/executeCommand', { command: 'fenjie.addToDirectory', arguments: [{ uri, name: '财政局' }] }],
       ['textDocument/declaration', { textDocument: { uri }, position: { line: 0, character: 0 } }],
       ['no/such/method', null],
+      ['shutdown', undefined],
     ];
     for (const [method, params] of early) assertCleanError(await server.request(method, params), -32002, method);
     const init = await server.request('initialize', { processId: null, rootUri: URI.file(dir).toString(), capabilities: {} });
