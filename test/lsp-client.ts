@@ -24,6 +24,8 @@ export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   /** Every workspace/applyEdit the server asked for. */
   readonly appliedEdits: WorkspaceEdit[] = [];
+  /** Every window/showMessage the server sent. */
+  readonly messages: { type: number; message: string }[] = [];
   private waiters: Array<{ test: () => boolean; resolve: () => void }> = [];
   private versions = new Map<string, number>();
   readonly ready: Promise<void>;
@@ -50,6 +52,10 @@ export class LspClient {
       return { applied: true };
     });
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+      this.messages.push(p);
+      this.poke();
+    });
     this.connection.onRequest('workspace/configuration', () => [settings]);
     this.connection.listen();
     this.settings = settings;
@@ -57,13 +63,21 @@ export class LspClient {
 
   private readonly settings: Record<string, unknown>;
 
-  async start(): Promise<void> {
+  /**
+   * `trusted`: false as VS Code says in Restricted Mode. `folders`: the workspace folders
+   * (paths), by default the workspace; an empty list opens no folder (a single file).
+   */
+  async start(options: { trusted?: boolean; folders?: string[] } = {}): Promise<void> {
+    const folders = options.folders ?? [this.workspace];
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: this.uri(''),
-      workspaceFolders: [{ uri: this.uri(''), name: 'w' }],
-      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } }, workspace: { applyEdit: true, workspaceEdit: { documentChanges: true } } },
-      initializationOptions: { settings: this.settings, trusted: true },
+      rootUri: folders.length ? URI.file(folders[0] as string).toString() : null,
+      workspaceFolders: folders.length ? folders.map((f, i) => ({ uri: URI.file(f).toString(), name: `w${i}` })) : null,
+      capabilities: {
+        textDocument: { publishDiagnostics: { versionSupport: true } },
+        workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, workspaceFolders: true },
+      },
+      initializationOptions: { settings: this.settings, trusted: options.trusted ?? true },
     });
     this.connection.sendNotification('initialized', {});
     await this.ready;

@@ -155,6 +155,8 @@ test('code actions: the engine’s fix, and add to 单位名录 through the serv
   assert.ok(fix?.edit, actions.map((a) => a.title).join(' | '));
   const add = actions.find((a) => a.command?.command === 'fenjie.addToDirectory');
   assert.ok(add?.command);
+  // It names the file it edits.
+  assert.equal(add.title, '将“财政厅”加入单位名录（单位名录.yaml）');
   const count = client.appliedEdits.length;
   await client.request('workspace/executeCommand', { command: add.command.command, arguments: add.command.arguments });
   await client.until(() => client.appliedEdits.length > count, 'the server’s applyEdit');

@@ -98,15 +98,15 @@ test('a diagnostic that comes back without its data still gets the engine’s fi
   assert.equal(fix?.isPreferred, true);
 });
 
-test('unknown-unit also offers 将“X”加入单位名录, a command the server runs', () => {
+test('unknown-unit also offers 将“X”加入单位名录（file）, a command the server runs', () => {
   const { ws, doc } = open(FIXABLE);
   const d = doc.analysis.diagnostics.find((x) => x.code === 'unknown-unit')!;
   const lsp = toLspDiagnostic(d, doc.uri, ws.uriOf);
   const add = provideCodeActions(ws, doc, d.range, { diagnostics: [lsp] }).find((a) => a.command);
-  assert.equal(add?.title, '将“财政厅”加入单位名录');
+  assert.equal(add?.title, '将“财政厅”加入单位名录（单位名录.yaml）');
   assert.equal(add?.kind, 'quickfix');
   assert.deepEqual(add?.diagnostics, [lsp]);
-  assert.deepEqual(add?.command, { title: '将“财政厅”加入单位名录', command: ADD_TO_DIRECTORY_COMMAND, arguments: [{ uri: doc.uri, name: '财政厅' }] });
+  assert.deepEqual(add?.command, { title: '将“财政厅”加入单位名录（单位名录.yaml）', command: ADD_TO_DIRECTORY_COMMAND, arguments: [{ uri: doc.uri, name: '财政厅' }] });
 });
 
 test('add to 单位名录: the last item of the 单位 list, in the list’s own style; the name is then known', () => {
@@ -159,7 +159,7 @@ test('add to 单位名录 without one: 单位名录.yaml is created beside the d
   // Without a directory nothing is unknown; the action starts one from the unit under the cursor.
   const actions = provideCodeActions(ws, doc, at(point(text, '财政厅')), { diagnostics: [] });
   const start = actions.find((a) => a.command);
-  assert.equal(start?.title, '新建单位名录并加入“财政厅”');
+  assert.equal(start?.title, '新建单位名录（单位名录.yaml）并加入“财政厅”');
   assert.deepEqual(start?.command?.arguments, [{ uri: doc.uri, name: '财政厅' }]);
   const edit = addToDirectoryEdit(ws, doc, '财政厅');
   assert.ok(edit?.documentChanges);
@@ -174,6 +174,31 @@ test('add to 单位名录 without one: 单位名录.yaml is created beside the d
   const n = open(named, {}, '/w/doc.fj.md');
   const create = addToDirectoryEdit(n.ws, n.doc, '财政厅');
   assert.deepEqual(create?.documentChanges?.[0], { kind: 'create', uri: n.ws.uriOf('/w/名录/单位.yaml') });
+  const offered = provideCodeActions(n.ws, n.doc, at(point(named, '财政厅')), { diagnostics: [] }).find((a) => a.command);
+  assert.equal(offered?.title, '新建单位名录（名录/单位.yaml）并加入“财政厅”');
+});
+
+test('add to 单位名录 is not offered when the workspace may not write its file (Restricted Mode, outside the workspace)', () => {
+  const text = '1. 任务。（牵头单位：财政厅；完成时限：12月底前）\n';
+  const refused: [string, string][] = [];
+  const guarded = (files: Record<string, string>, file: string) => {
+    const { ws, doc } = open(text, files, file);
+    const mayWrite = (p: string, from?: string): boolean => {
+      refused.push([p, from ?? '']);
+      return false;
+    };
+    return { ws: Object.assign(ws, { mayWrite }), doc };
+  };
+  // A directory in use: the quick fix on the unknown name.
+  const a = guarded({ '/w/单位名录.yaml': DIRECTORY }, '/w/sub/doc.fj.md');
+  const d = a.doc.analysis.diagnostics.find((x) => x.code === 'unknown-unit')!;
+  const quick = provideCodeActions(a.ws, a.doc, d.range, { diagnostics: [toLspDiagnostic(d, a.doc.uri, a.ws.uriOf)] });
+  assert.ok(quick.length > 0 && !quick.some((x) => x.command), quick.map((x) => x.title).join(' | '));
+  assert.deepEqual(refused.at(-1), ['/w/单位名录.yaml', '/w/sub/doc.fj.md']);
+  // None yet: the action that would create one.
+  const b = guarded({}, '/w/doc.fj.md');
+  assert.ok(!provideCodeActions(b.ws, b.doc, at(point(text, '财政厅')), { diagnostics: [] }).some((x) => x.command));
+  assert.deepEqual(refused.at(-1), ['/w/单位名录.yaml', '/w/doc.fj.md']);
 });
 
 const SPEC = `---\n年度: 2020\n---\n${SPEC_EXAMPLE}`;

@@ -31,8 +31,9 @@ interface OpenState {
  */
 export class Store implements ServiceWorkspace {
   settings: Settings = DEFAULT_SETTINGS;
-  /** Workspace folders (paths). Untrusted, nothing outside them is read. */
+  /** Workspace folders (paths). Untrusted, nothing outside them is read or written. */
   roots: string[] = [];
+  /** False in Restricted Mode (VS Code's untrusted workspace). */
   trusted = true;
   private readonly open = new Map<string, OpenState>();
   /**
@@ -50,10 +51,19 @@ export class Store implements ServiceWorkspace {
    */
   private readonly disk = new Map<string, { text: string | undefined; at: number }>();
 
-  readonly host: EngineHost = {
-    readFile: (p) => this.readText(p, true),
-    isBoundary: (dir) => this.roots.some((r) => samePath(r, dir)),
-  };
+  /** How the engine reaches files for the document at `file`: in Restricted Mode, only inside its workspace. */
+  hostFor(file: string): EngineHost {
+    return {
+      readFile: (p) => this.readText(p, true, file),
+      isBoundary: (dir) => {
+        if (this.roots.some((r) => samePath(r, dir))) return true;
+        if (this.trusted) return false;
+        // Untrusted, the search for 单位名录.yaml does not go up out of the workspace either.
+        const scope = this.scopeOf(file);
+        return scope.some((r) => samePath(r, dir)) || !scope.some((r) => isInside(path.resolve(r), path.resolve(dir)));
+      },
+    };
+  }
 
   uriOf(p: string): string {
     for (const s of this.open.values()) if (s.path === p) return s.uri;
@@ -64,21 +74,53 @@ export class Store implements ServiceWorkspace {
     return URI.parse(uri).fsPath;
   }
 
-  /** Whether a path may be read: anywhere when trusted, else inside a workspace folder. */
-  mayRead(p: string): boolean {
-    if (this.trusted) return true;
-    const abs = path.resolve(p);
-    return this.roots.some((r) => {
-      const rel = path.relative(r, abs);
-      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  /**
+   * The folders that make the workspace of the document at `from`: the workspace folders;
+   * with none (a single file open), the document's own folder, or those of the open documents.
+   */
+  private scopeOf(from?: string): string[] {
+    if (this.roots.length) return this.roots;
+    if (from !== undefined) return [path.dirname(path.resolve(from))];
+    return [...new Set([...this.open.values()].map((s) => path.dirname(path.resolve(s.path))))];
+  }
+
+  /**
+   * Whether the file at `p` is inside the workspace (of the document at `from`), symlinks
+   * resolved: the real path of the file, or of its nearest existing folder for a file not
+   * there yet, lies in the real path of a workspace folder.
+   */
+  inWorkspace(p: string, from?: string): boolean {
+    const real = realPathOf(path.resolve(p));
+    if (real === undefined) return false;
+    return this.scopeOf(from).some((r) => {
+      const root = realPathOf(path.resolve(r));
+      return root !== undefined && isInside(root, real);
     });
   }
 
-  readText(p: string, throwOnError = false): string | undefined {
+  /** Whether a path may be read: anywhere when trusted, else inside the workspace. */
+  mayRead(p: string, from?: string): boolean {
+    return this.trusted || this.inWorkspace(p, from);
+  }
+
+  /** Whether an edit may create or change the file at `p`: anywhere when trusted, else inside the workspace. */
+  mayWrite(p: string, from?: string): boolean {
+    return this.trusted || this.inWorkspace(p, from);
+  }
+
+  /**
+   * A file's text: an open buffer, else the disk's (cached for DISK_TTL_MS); undefined if
+   * there is none. In Restricted Mode a file outside the workspace (of the document at
+   * `from`) is not read: undefined, or with `throwOnError` an error that says so.
+   */
+  readText(p: string, throwOnError = false, from?: string): string | undefined {
+    if (!this.mayRead(p, from)) {
+      if (throwOnError) throw new Error(restrictedReadMessage(p));
+      return undefined;
+    }
     const buffer = this.buffers.get(p);
     if (buffer !== undefined) return buffer;
     for (const s of this.open.values()) if (s.path === p) return s.text;
-    if (!this.mayRead(p)) return undefined;
     const cached = this.disk.get(p);
     if (cached && Date.now() - cached.at < DISK_TTL_MS) return cached.text;
     try {
@@ -142,7 +184,7 @@ export class Store implements ServiceWorkspace {
     if (!s) return this.indexedDocument(uri);
     if (!s.analysis || s.analysedVersion !== s.version) {
       const model = s.text.length > MAX_DOCUMENT_LENGTH ? undefined : buildModel(s.text, s.pieces);
-      s.analysis = model ? checkModel(model, { file: s.path, host: this.host }) : analyze(s.text);
+      s.analysis = model ? checkModel(model, { file: s.path, host: this.hostFor(s.path) }) : analyze(s.text);
       s.analysedVersion = s.version;
     }
     return { uri: s.uri, path: s.path, version: s.version, text: s.text, analysis: s.analysis };
@@ -178,6 +220,13 @@ export class Store implements ServiceWorkspace {
     this.indexed.delete(uri);
   }
 
+  /** Drops the documents read from folders that are no longer in the workspace. */
+  forgetOutsideRoots(): void {
+    for (const [uri, d] of this.indexed) {
+      if (!this.roots.some((r) => isInside(path.resolve(r), path.resolve(d.path)))) this.indexed.delete(uri);
+    }
+  }
+
   /** The `.fj.md` files under the workspace folders, at most `settings.maxFiles`. */
   listWorkspaceDocuments(): string[] {
     const out: string[] = [];
@@ -202,7 +251,7 @@ export class Store implements ServiceWorkspace {
   private indexedDocument(uri: string): ServiceDocument | undefined {
     const d = this.indexed.get(uri);
     if (!d) return undefined;
-    d.analysis ??= analyze(d.text, { file: d.path, host: this.host });
+    d.analysis ??= analyze(d.text, { file: d.path, host: this.hostFor(d.path) });
     return { uri: d.uri, path: d.path, version: null, text: d.text, analysis: d.analysis };
   }
 
@@ -213,4 +262,49 @@ export class Store implements ServiceWorkspace {
 
 function samePath(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
+}
+
+/** Whether `p` is `root` or below it (both absolute). */
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/**
+ * The real path of `p` (absolute), symlinks resolved; for a path not there yet, that of its
+ * nearest existing folder with the rest appended. Undefined when it cannot be told: a
+ * dangling symlink (writing to it would create its target), a loop, no permission.
+ */
+function realPathOf(p: string): string | undefined {
+  const rest: string[] = [];
+  let at = p;
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(at), ...rest);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+      try {
+        // There but not resolvable: a dangling symlink.
+        fs.lstatSync(at);
+        return undefined;
+      } catch {
+        // Not there: try its folder.
+      }
+      const parent = path.dirname(at);
+      if (parent === at) return undefined;
+      rest.unshift(path.basename(at));
+      at = parent;
+    }
+  }
+}
+
+/** Why a file is not read in Restricted Mode, for the user. */
+export function restrictedReadMessage(p: string): string {
+  return `受限模式下不读取工作区以外的文件（${p}）。信任此工作区后即可使用。`;
+}
+
+/** Why a file is not changed in Restricted Mode, for the user. */
+export function restrictedWriteMessage(p: string): string {
+  return `受限模式下不新建或修改工作区以外的文件（${p}）。信任此工作区后即可使用。`;
 }

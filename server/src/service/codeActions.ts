@@ -77,14 +77,14 @@ function wanted(kind: string, only: string[] | undefined): boolean {
 export function provideCodeActions(ws: ServiceWorkspace, doc: ServiceDocument, range: Range, context: CodeActionContextLike): CodeAction[] {
   const only = context.only;
   const out: CodeAction[] = [];
-  if (wanted(CodeActionKind.QuickFix, only)) out.push(...quickFixes(doc, context.diagnostics));
+  if (wanted(CodeActionKind.QuickFix, only)) out.push(...quickFixes(ws, doc, context.diagnostics));
   const model = doc.analysis.model;
   const offset = model.lines.offset(range.start);
   // Without a 单位名录 no name is reported unknown; this starts one from the name under the cursor.
-  if (wanted(CodeActionKind.Refactor, only) && !doc.analysis.directory) {
+  if (wanted(CodeActionKind.Refactor, only) && !doc.analysis.directory && mayAddToDirectory(ws, doc)) {
     const hit = hitAt(doc, range.start);
     if (hit?.kind === 'unit' && !hit.unit.collective) {
-      const title = `新建单位名录并加入“${hit.unit.name}”`;
+      const title = `新建单位名录（${directoryLabel(doc)}）并加入“${hit.unit.name}”`;
       out.push(addToDirectoryAction(doc, hit.unit.name, [], CodeActionKind.Refactor, title));
     }
   }
@@ -106,7 +106,7 @@ export function provideCodeActions(ws: ServiceWorkspace, doc: ServiceDocument, r
   return out;
 }
 
-function quickFixes(doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAction[] {
+function quickFixes(ws: ServiceWorkspace, doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== undefined && d.source !== 'fenjie') continue;
@@ -114,11 +114,11 @@ function quickFixes(doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAct
       // The engine's numbering fix moves an item's lines itself when its number gets wider.
       out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], ...(fix.preferred ? { isPreferred: true } : {}), edit: { changes: { [doc.uri]: fix.edits } } });
     }
-    if (d.code === 'unknown-unit') {
+    if (d.code === 'unknown-unit' && mayAddToDirectory(ws, doc)) {
       const facts = (d.data as DiagnosticData | undefined)?.facts;
       const model = doc.analysis.model;
       const name = typeof facts?.['name'] === 'string' ? facts['name'] : model.text.slice(model.lines.offset(d.range.start), model.lines.offset(d.range.end));
-      if (name) out.push(addToDirectoryAction(doc, name, [d], CodeActionKind.QuickFix, `将“${name}”加入单位名录`));
+      if (name) out.push(addToDirectoryAction(doc, name, [d], CodeActionKind.QuickFix, addToDirectoryTitle(doc, name)));
     }
   }
   return out;
@@ -270,12 +270,27 @@ function toInline(doc: ServiceDocument, task: Task): CodeAction | undefined {
 }
 
 /** Where a document's 单位名录 is, or would be created: the one in use, the one its front matter names, or one beside it. */
-function directoryPathOf(doc: ServiceDocument): string {
+export function directoryPathOf(doc: ServiceDocument): string {
   const inUse = doc.analysis.directory?.path;
   if (inUse) return inUse;
   const named = doc.analysis.model.meta.units;
   const dir = path.dirname(doc.path);
   return named ? path.resolve(dir, named) : path.join(dir, DIRECTORY_FILE);
+}
+
+/** The document's 单位名录 as its title names it: the path from the document's folder. */
+function directoryLabel(doc: ServiceDocument): string {
+  return path.relative(path.dirname(path.resolve(doc.path)), directoryPathOf(doc)) || DIRECTORY_FILE;
+}
+
+/** The title of the action that adds `name` to the document's 单位名录, naming the file it edits. */
+export function addToDirectoryTitle(doc: ServiceDocument, name: string): string {
+  return `将“${name.trim()}”加入单位名录（${directoryLabel(doc)}）`;
+}
+
+/** Whether the document's 单位名录 may be created or changed (not outside the workspace in Restricted Mode). */
+export function mayAddToDirectory(ws: ServiceWorkspace, doc: ServiceDocument): boolean {
+  return ws.mayWrite?.(directoryPathOf(doc), doc.path) ?? true;
 }
 
 /**

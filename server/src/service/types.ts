@@ -26,5 +26,10 @@ export interface ServiceWorkspace {
   pathOf(uri: string): string;
   /** A file's text: the editor's buffer when it is open, else the disk's; undefined if none. */
   readText(path: string): string | undefined;
+  /**
+   * Whether an edit may create or change the file at `path` for the document at `from`: in
+   * VS Code's Restricted Mode, only inside the workspace. Absent: anywhere.
+   */
+  mayWrite?(path: string, from?: string): boolean;
   settings: Settings;
 }
