@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { analyze, buildModel, checkModel, DOCUMENT_SUFFIX, MAX_DOCUMENT_LENGTH, type Analysis, type EngineHost } from '../engine/index.ts';
@@ -90,12 +91,18 @@ export class Store implements ServiceWorkspace {
    * there yet, lies in the real path of a workspace folder.
    */
   inWorkspace(p: string, from?: string): boolean {
+    return this.resolveInWorkspace(p, from) !== undefined;
+  }
+
+  /** The real path of `p` when it is inside the workspace (of the document at `from`), else undefined. */
+  private resolveInWorkspace(p: string, from?: string): string | undefined {
     const real = realPathOf(path.resolve(p));
-    if (real === undefined) return false;
-    return this.scopeOf(from).some((r) => {
+    if (real === undefined) return undefined;
+    const inside = this.scopeOf(from).some((r) => {
       const root = realPathOf(path.resolve(r));
       return root !== undefined && isInside(root, real);
     });
+    return inside ? real : undefined;
   }
 
   /** Whether a path may be read: anywhere when trusted, else inside the workspace. */
@@ -114,7 +121,9 @@ export class Store implements ServiceWorkspace {
    * `from`) is not read: undefined, or with `throwOnError` an error that says so.
    */
   readText(p: string, throwOnError = false, from?: string): string | undefined {
-    if (!this.mayRead(p, from)) {
+    // Untrusted, the file read is the real path that was checked, so a link cannot lead elsewhere in between.
+    const readable = this.trusted ? p : this.resolveInWorkspace(p, from);
+    if (readable === undefined) {
       if (throwOnError) throw new Error(restrictedReadMessage(p));
       return undefined;
     }
@@ -126,7 +135,7 @@ export class Store implements ServiceWorkspace {
     try {
       // Devices, FIFOs and sockets are refused without waiting; at most the cap is read.
       // The BOM is dropped, as the editor drops it from the text of an open file.
-      const text = readRegularText(p, throwOnError ? MAX_DIRECTORY_BYTES : MAX_DOCUMENT_BYTES).text.replace(/^\uFEFF/, '');
+      const text = readRegularText(readable, throwOnError ? MAX_DIRECTORY_BYTES : MAX_DOCUMENT_BYTES).text.replace(/^\uFEFF/, '');
       this.disk.set(p, { text, at: Date.now() });
       return text;
     } catch (e) {
