@@ -307,3 +307,35 @@ export function fixAll(text: string, reanalyze: (text: string) => Analysis, opti
     rounds,
   };
 }
+
+export interface CheckedApply {
+  /** The text with the kept groups applied (the model's text when none is). */
+  text: string;
+  /** Indexes of the groups applied. */
+  kept: number[];
+  /** The others, with why each was left out. */
+  refused: { index: number; reason: string }[];
+}
+
+/**
+ * Applies the groups of edits (each group one change, all in offsets of the model's text)
+ * that keep the document's tasks: all together when that is safe; else each group is tried
+ * alone, and those safe alone go together (or only the first of them, if together they are not).
+ */
+export function applyChecked(before: DocumentModel, groups: EditSpan[][], intent: EditIntent = {}): CheckedApply {
+  const all = checkEdits(before, groups.flat(), intent);
+  if (all.ok) return { text: all.text, kept: groups.map((_, i) => i), refused: [] };
+  const kept: number[] = [];
+  const refused: { index: number; reason: string }[] = [];
+  groups.forEach((g, i) => {
+    const alone = checkEdits(before, g, intent);
+    if (alone.ok) kept.push(i);
+    else refused.push({ index: i, reason: alone.reason });
+  });
+  const together = checkEdits(before, kept.flatMap((i) => groups[i] as EditSpan[]), intent);
+  if (together.ok) return { text: together.text, kept, refused };
+  const [first, ...rest] = kept;
+  if (first === undefined) return { text: before.text, kept: [], refused };
+  for (const i of rest) refused.push({ index: i, reason: '与其他修改一起会改变文档结构' });
+  return { text: applySpans(before.text, groups[first] as EditSpan[]), kept: [first], refused };
+}

@@ -11,7 +11,27 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import { applySpans, buildModel, DIRECTORY_FILE, FIELD_LABEL, FIELD_ORDER, LineIndex, loadDirectory, type Fix, type Task } from '../engine/index.ts';
+import {
+  applySpans,
+  buildModel,
+  checkEdits,
+  DIAGNOSTIC_CODES,
+  DIRECTORY_FILE,
+  FIELD_LABEL,
+  FIELD_ORDER,
+  fixAll,
+  fixIntent,
+  fixSpans,
+  LineIndex,
+  linkModel,
+  loadDirectory,
+  runRules,
+  type Analysis,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Fix,
+  type Task,
+} from '../engine/index.ts';
 import type { FieldOccurrence } from '../engine/model.ts';
 import { ADD_TO_DIRECTORY_COMMAND, type AddToDirectoryArgs } from '../protocol.ts';
 import type { DiagnosticData } from './diagnostics.ts';
@@ -96,14 +116,45 @@ export function provideCodeActions(ws: ServiceWorkspace, doc: ServiceDocument, r
     }
   }
   if (wanted(RENUMBER_KIND, only)) {
-    const edits = combine(doc, (d) => (d.code === 'numbering' ? d.fixes?.[0] : undefined));
+    const edits = fixAllEdits(doc, (d) => (d.code === 'numbering' ? d.fixes?.[0] : undefined));
     if (edits.length) out.push({ title: '重新编号', kind: RENUMBER_KIND, edit: { changes: { [doc.uri]: edits } } });
   }
   if (wanted(FIX_ALL_KIND, only)) {
-    const edits = combine(doc, (d) => d.fixes?.find((f) => f.preferred));
+    const edits = fixAllEdits(doc, (d) => d.fixes?.find((f) => f.preferred));
     if (edits.length) out.push({ title: '修正所有可自动修正的问题', kind: FIX_ALL_KIND, edit: { changes: { [doc.uri]: edits } } });
   }
   return out;
+}
+
+/** The document checked again as the server checks it: the same 单位名录. */
+function reanalyzer(doc: ServiceDocument): (text: string) => Analysis {
+  const dir = doc.analysis.directory;
+  return (text) => {
+    const model = buildModel(text);
+    linkModel(model, dir);
+    return { model, diagnostics: runRules(model, dir, undefined), ...(dir ? { directory: dir } : {}) };
+  };
+}
+
+/**
+ * 修正所有 and 重新编号: the engine's fixAll, as `fenjie check --fix` runs it (each round of
+ * fixes checked by parsing its result, until nothing is left to fix). One round gives its
+ * own edits; more rounds give the one edit from the first to the last changed character.
+ */
+function fixAllEdits(doc: ServiceDocument, pick: (d: Diagnostic) => Fix | undefined): TextEdit[] {
+  const lines = doc.analysis.model.lines;
+  const result = fixAll(doc.text, reanalyzer(doc), { pick, analysis: doc.analysis });
+  if (result.text === doc.text) return [];
+  const [first] = result.rounds;
+  if (result.rounds.length === 1 && first) return toEdits(lines, first.map((sp) => ({ start: sp.start, end: sp.end, newText: sp.newText })));
+  const a = doc.text;
+  const b = result.text;
+  let p = 0;
+  const max = Math.min(a.length, b.length);
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
+  return [{ range: lines.range(p, a.length - q), newText: b.slice(p, b.length - q) }];
 }
 
 function quickFixes(doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAction[] {
@@ -111,7 +162,9 @@ function quickFixes(doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAct
   for (const d of diagnostics) {
     if (d.source !== undefined && d.source !== 'fenjie') continue;
     for (const fix of fixesOf(doc, d)) {
-      // The engine's numbering fix moves an item's lines itself when its number gets wider.
+      // The engine's numbering fix moves an item's lines itself when its number gets wider;
+      // a fix whose result would hold other tasks than the document (fix.ts) is not offered.
+      if (!fixKeepsTasks(doc, d, fix)) continue;
       out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], ...(fix.preferred ? { isPreferred: true } : {}), edit: { changes: { [doc.uri]: fix.edits } } });
     }
     if (d.code === 'unknown-unit') {
@@ -122,6 +175,13 @@ function quickFixes(doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAct
     }
   }
   return out;
+}
+
+function fixKeepsTasks(doc: ServiceDocument, d: LspDiagnostic, fix: Fix): boolean {
+  const model = doc.analysis.model;
+  if (model.text !== doc.text || !Array.isArray(fix.edits)) return false;
+  const code = (typeof d.code === 'string' && (DIAGNOSTIC_CODES as readonly string[]).includes(d.code) ? d.code : 'document') as DiagnosticCode;
+  return checkEdits(model, fixSpans(model.lines, fix), fixIntent(code)).ok;
 }
 
 /** The engine's fixes carried on the diagnostic; else those of the same finding in the document. */
@@ -136,27 +196,6 @@ function fixesOf(doc: ServiceDocument, d: LspDiagnostic): Fix[] {
 function addToDirectoryAction(doc: ServiceDocument, name: string, diagnostics: LspDiagnostic[], kind: string, title: string): CodeAction {
   const args: AddToDirectoryArgs = { uri: doc.uri, name };
   return { title, kind, ...(diagnostics.length ? { diagnostics } : {}), command: { title, command: ADD_TO_DIRECTORY_COMMAND, arguments: [args] } };
-}
-
-/**
- * One fix per finding of the document, chosen by `pick`, leaving out any that would overlap
- * one already taken (their edits were computed on the same text, so the rest still apply).
- */
-function combine(doc: ServiceDocument, pick: (d: ServiceDocument['analysis']['diagnostics'][number]) => Fix | undefined): TextEdit[] {
-  const lines = doc.analysis.model.lines;
-  const taken: { start: number; end: number }[] = [];
-  const out: TextEdit[] = [];
-  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start === b.start || (a.start < b.end && b.start < a.end);
-  for (const d of doc.analysis.diagnostics) {
-    const fix = pick(d);
-    if (!fix) continue;
-    const edits = fix.edits;
-    const spans = edits.map((e) => ({ start: lines.offset(e.range.start), end: lines.offset(e.range.end) }));
-    if (spans.some((s) => taken.some((t) => overlaps(s, t)))) continue;
-    taken.push(...spans);
-    out.push(...edits);
-  }
-  return out;
 }
 
 /** Field values compared without white space and closing punctuation. */
