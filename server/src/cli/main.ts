@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { analyze, documentView, fixAll, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
+import { analyze, checkModel, documentView, fixAll, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, UserError, writeFileAtomic } from './files.ts';
 import { EXPORT_FORMATS, SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
@@ -126,7 +126,7 @@ function check(args: string[], io: Output): number {
     let result = analyze(text, { file, host: nodeHost });
     if (values['fix']) {
       // Each round's fixes are checked by parsing their result: none may lose a task (fix.ts).
-      const done = fixAll(text, (t) => analyze(t, { file, host: nodeHost }), { analysis: result });
+      const done = fixAll(text, (t, model) => (model ? checkModel(model, { file, host: nodeHost }) : analyze(t, { file, host: nodeHost })), { analysis: result });
       let written = done.text === text || dryRun;
       if (!written) {
         try {

@@ -235,9 +235,10 @@ function describe(text: string, c: Candidate): { line: number; at: number; befor
  * Makes every fix chosen by `pick` (default: each finding's preferred fix) that keeps the
  * document's tasks, round after round until nothing is left to fix: `fenjie check --fix`,
  * 修正所有 and 重新编号 all run this. `reanalyze` checks a text as the caller does (with the
- * same 单位名录 and settings). Fixes that would change the structure are left out and listed.
+ * same 单位名录 and settings), given the model of that text already parsed (checkModel
+ * takes it). Fixes that would change the structure are left out and listed.
  */
-export function fixAll(text: string, reanalyze: (text: string) => Analysis, options: FixAllOptions = {}): FixAllResult {
+export function fixAll(text: string, reanalyze: (text: string, model?: DocumentModel) => Analysis, options: FixAllOptions = {}): FixAllResult {
   const pick = options.pick ?? preferred;
   const maxRounds = options.maxRounds ?? 10;
   let analysis = options.analysis ?? reanalyze(text);
@@ -296,7 +297,7 @@ export function fixAll(text: string, reanalyze: (text: string) => Analysis, opti
     }
     rounds.push(spans);
     text = result.text;
-    analysis = reanalyze(text);
+    analysis = reanalyze(text, result.model);
   }
   const finalLines = analysis.model.lines;
   return {
@@ -311,6 +312,8 @@ export function fixAll(text: string, reanalyze: (text: string) => Analysis, opti
 export interface CheckedApply {
   /** The text with the kept groups applied (the model's text when none is). */
   text: string;
+  /** Its model, when parsed on the way. */
+  model?: DocumentModel;
   /** Indexes of the groups applied. */
   kept: number[];
   /** The others, with why each was left out. */
@@ -324,7 +327,7 @@ export interface CheckedApply {
  */
 export function applyChecked(before: DocumentModel, groups: EditSpan[][], intent: EditIntent = {}): CheckedApply {
   const all = checkEdits(before, groups.flat(), intent);
-  if (all.ok) return { text: all.text, kept: groups.map((_, i) => i), refused: [] };
+  if (all.ok) return { text: all.text, model: all.model, kept: groups.map((_, i) => i), refused: [] };
   const kept: number[] = [];
   const refused: { index: number; reason: string }[] = [];
   groups.forEach((g, i) => {
@@ -333,7 +336,7 @@ export function applyChecked(before: DocumentModel, groups: EditSpan[][], intent
     else refused.push({ index: i, reason: alone.reason });
   });
   const together = checkEdits(before, kept.flatMap((i) => groups[i] as EditSpan[]), intent);
-  if (together.ok) return { text: together.text, kept, refused };
+  if (together.ok) return { text: together.text, model: together.model, kept, refused };
   const [first, ...rest] = kept;
   if (first === undefined) return { text: before.text, kept: [], refused };
   for (const i of rest) refused.push({ index: i, reason: '与其他修改一起会改变文档结构' });

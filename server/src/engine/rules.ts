@@ -97,7 +97,10 @@ export const RULES: Rule[] = [
           if (u.known) continue;
           let suggestions = cache.get(u.name);
           if (!suggestions) cache.set(u.name, (suggestions = dir.suggest(u.name)));
-          const fixes: Fix[] = suggestions.map((s) => ({ title: `改为“${s}”`, edits: [ctx.edit(u.start, u.end, s)] }));
+          // A name wrapped onto the next line may have taken in a line of other text: replacing
+          // it would delete that line, so only a name on one line gets the fix.
+          const oneLine = !/[\r\n]/.test(ctx.model.text.slice(u.start, u.end));
+          const fixes: Fix[] = oneLine ? suggestions.map((s) => ({ title: `改为“${s}”`, edits: [ctx.edit(u.start, u.end, s)] })) : [];
           ctx.report({
             code: 'unknown-unit',
             start: u.start,

@@ -29,6 +29,7 @@ import {
   type Analysis,
   type Diagnostic,
   type DiagnosticCode,
+  type DocumentModel,
   type Fix,
   type Task,
 } from '../engine/index.ts';
@@ -127,10 +128,10 @@ export function provideCodeActions(ws: ServiceWorkspace, doc: ServiceDocument, r
 }
 
 /** The document checked again as the server checks it: the same 单位名录. */
-function reanalyzer(doc: ServiceDocument): (text: string) => Analysis {
+function reanalyzer(doc: ServiceDocument): (text: string, parsed?: DocumentModel) => Analysis {
   const dir = doc.analysis.directory;
-  return (text) => {
-    const model = buildModel(text);
+  return (text, parsed) => {
+    const model = parsed ?? buildModel(text);
     linkModel(model, dir);
     return { model, diagnostics: runRules(model, dir, undefined), ...(dir ? { directory: dir } : {}) };
   };

@@ -1,5 +1,5 @@
 import type { TextEdit } from 'vscode-languageserver-types';
-import { analyze, applyChecked, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, walkTree, type Analysis, type DiagnosticCode } from '../engine/index.ts';
+import { analyze, applyChecked, checkModel, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, walkTree, type Analysis, type DiagnosticCode } from '../engine/index.ts';
 import type { DocumentModel, FieldOccurrence } from '../engine/model.ts';
 import type { ServiceDocument } from './types.ts';
 
@@ -46,7 +46,7 @@ export function formatDocument(doc: ServiceDocument): TextEdit[] {
     const done = applyChecked(analysis.model, spans.map((sp) => [{ start: sp.start, end: sp.end, newText: sp.text }]), { newFields: true });
     if (!done.kept.length || done.text === text) break;
     text = done.text;
-    analysis = reanalyze(text);
+    analysis = done.model ? checkModel(done.model, { severity: HALFWIDTH_ONLY }) : reanalyze(text);
   }
   return lineEdits(original, text);
 }
