@@ -1,5 +1,6 @@
 import type { Analysis } from './analyze.ts';
 import { buildModel, type Breakdown, type DocumentModel, type Task } from './model.ts';
+import type { PieceCache } from './segment.ts';
 import { applySpans, LineIndex } from './text.ts';
 import type { Diagnostic, DiagnosticCode, Fix } from './types.ts';
 
@@ -45,6 +46,36 @@ function sorted(spans: EditSpan[]): EditSpan[] {
 /** Whether two spans overlap, or insert at the same place (then their order is not known). */
 function meet(a: EditSpan, b: EditSpan): boolean {
   return (a.start < b.end && b.start < a.end) || (a.start === b.start && (a.start === a.end) === (b.start === b.end));
+}
+
+/** Spans that do not meet, sorted: whether a new one meets any is found by bisection. */
+class TakenSpans {
+  private readonly list: EditSpan[] = [];
+
+  /** Index of the first span that starts at or after `at`. */
+  private from(at: number): number {
+    let lo = 0;
+    let hi = this.list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.list[mid] as EditSpan).start < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  meets(s: EditSpan): boolean {
+    const i = this.from(s.start);
+    // Only the span before (it may reach over s.start) and those starting inside s can meet it.
+    const prev = this.list[i - 1];
+    if (prev && meet(prev, s)) return true;
+    for (let k = i; k < this.list.length && (this.list[k] as EditSpan).start <= s.end; k++) if (meet(this.list[k] as EditSpan, s)) return true;
+    return false;
+  }
+
+  add(s: EditSpan): void {
+    this.list.splice(this.from(s.start), 0, s);
+  }
 }
 
 /**
@@ -128,14 +159,17 @@ function compareBreakdown(text: string, next: string, spans: EditSpan[], a: Brea
  * Applies `spans` to the model's text and parses the result: ok when the document holds the
  * same breakdowns, categories and tasks, each task the same text and fields apart from what
  * the spans replace inside it. Spans that overlap are refused (one would be lost).
+ * With `cache` (kept for one document, apart from the one its editor's model uses), only
+ * the pieces the spans touch are parsed again; the model it gives is then valid only
+ * until the next parse with that cache.
  */
-export function checkEdits(before: DocumentModel, spans: EditSpan[], intent: EditIntent = {}): EditCheck {
+export function checkEdits(before: DocumentModel, spans: EditSpan[], intent: EditIntent = {}, cache?: PieceCache): EditCheck {
   const all = sorted(spans);
   for (let i = 1; i < all.length; i++) if (meet(all[i - 1] as EditSpan, all[i] as EditSpan)) return { ok: false, reason: '几处修改互相重叠' };
   const text = before.text;
   const next = applySpans(text, all);
   if (next === text) return { ok: true, text, model: before };
-  const model = buildModel(next);
+  const model = buildModel(next, cache);
   if (!!model.parseFailure !== !!before.parseFailure) return { ok: false, reason: '修改后文档结构将无法解析' };
   if (model.isNotice !== before.isNotice || !!model.frontMatter !== !!before.frontMatter) return { ok: false, reason: '文档结构将有变化' };
   if (model.breakdowns.length !== before.breakdowns.length) return { ok: false, reason: `分解表将从 ${before.breakdowns.length} 张变为 ${model.breakdowns.length} 张` };
@@ -209,8 +243,7 @@ function mapOffset(o: number, spans: EditSpan[]): number {
 }
 
 /** The line of a change before and after, clipped to a window around it. */
-function describe(text: string, c: Candidate): { line: number; at: number; before: string; after: string } {
-  const lines = new LineIndex(text);
+function describe(text: string, lines: LineIndex, c: Candidate): { line: number; at: number; before: string; after: string } {
   const all = sorted(c.spans);
   const isBreak = (s: EditSpan): boolean => s.start === s.end && /^(?:\r\n|\r|\n)+$/.test(s.newText);
   // A blank line put in before an item is told as such, after the item's own change.
@@ -251,16 +284,16 @@ export function fixAll(text: string, reanalyze: (text: string, model?: DocumentM
     const lines = model.lines;
     // One fix per finding; one that meets a fix already taken waits for the next round.
     const candidates: Candidate[] = [];
-    const taken: EditSpan[] = [];
+    const taken = new TakenSpans();
     for (const d of analysis.diagnostics) {
       const fix = pick(d);
       if (!fix || !fix.edits.length) continue;
       const spans = fixSpans(lines, fix);
       if (refusedKeys.has(keyOf(d.code, fix, spans))) continue;
-      if (spans.some((s) => taken.some((t) => meet(s, t)))) continue;
+      if (spans.some((s) => taken.meets(s))) continue;
       const inner = sorted(spans);
       if (inner.some((s, k) => k > 0 && meet(inner[k - 1] as EditSpan, s))) continue;
-      taken.push(...spans);
+      for (const s of spans) taken.add(s);
       candidates.push({ code: d.code, fix, spans });
     }
     if (!candidates.length) break;
@@ -274,7 +307,7 @@ export function fixAll(text: string, reanalyze: (text: string, model?: DocumentM
         if (alone.ok) chosen.push(c);
         else {
           refusedKeys.add(keyOf(c.code, c.fix, c.spans));
-          const where = describe(text, c);
+          const where = describe(text, lines, c);
           const change = { code: c.code, title: c.fix.title, line: where.line + 1, before: where.before, after: where.after, reason: alone.reason };
           if (!refused.some((r) => r.code === change.code && r.title === change.title && r.before === change.before && r.after === change.after)) refused.push(change);
         }
@@ -292,7 +325,7 @@ export function fixAll(text: string, reanalyze: (text: string, model?: DocumentM
     if (result.text === text) break;
     for (const a of applied) a.at = mapOffset(a.at, spans);
     for (const c of chosen) {
-      const where = describe(text, c);
+      const where = describe(text, lines, c);
       applied.push({ change: { code: c.code, title: c.fix.title, before: where.before, after: where.after }, at: mapOffset(where.at, spans) });
     }
     rounds.push(spans);

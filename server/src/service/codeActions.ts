@@ -25,6 +25,7 @@ import {
   LineIndex,
   linkModel,
   loadDirectory,
+  PieceCache,
   runRules,
   type Analysis,
   type Diagnostic,
@@ -178,11 +179,27 @@ function quickFixes(doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAct
   return out;
 }
 
+/**
+ * Parses of fixed versions, one cache per document (a few documents at most): a fix changes
+ * a few characters, so checking it parses only the pieces it touches.
+ */
+const checkCaches = new Map<string, PieceCache>();
+
+function checkCache(uri: string): PieceCache {
+  let c = checkCaches.get(uri);
+  if (c) checkCaches.delete(uri);
+  else c = new PieceCache();
+  checkCaches.set(uri, c);
+  if (checkCaches.size > 4) checkCaches.delete(checkCaches.keys().next().value as string);
+  return c;
+}
+
+/** Whether a quick fix keeps the document's tasks (engine/fix.ts); one that would not is not offered. */
 function fixKeepsTasks(doc: ServiceDocument, d: LspDiagnostic, fix: Fix): boolean {
   const model = doc.analysis.model;
   if (model.text !== doc.text || !Array.isArray(fix.edits)) return false;
   const code = (typeof d.code === 'string' && (DIAGNOSTIC_CODES as readonly string[]).includes(d.code) ? d.code : 'document') as DiagnosticCode;
-  return checkEdits(model, fixSpans(model.lines, fix), fixIntent(code)).ok;
+  return checkEdits(model, fixSpans(model.lines, fix), fixIntent(code), checkCache(doc.uri)).ok;
 }
 
 /** The engine's fixes carried on the diagnostic; else those of the same finding in the document. */
