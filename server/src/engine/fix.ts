@@ -375,3 +375,62 @@ export function applyChecked(before: DocumentModel, groups: EditSpan[][], intent
   for (const i of rest) refused.push({ index: i, reason: '与其他修改一起会改变文档结构' });
   return { text: applySpans(before.text, groups[first] as EditSpan[]), kept: [first], refused };
 }
+
+/** A stretch of a text made by edits: kept from the original (a..b), or new text. */
+type Piece = { a: number; b: number } | { text: string };
+
+const pieceLength = (p: Piece): number => ('text' in p ? p.text.length : p.b - p.a);
+
+/**
+ * The edits of several rounds (each in offsets of the text the rounds before it made) as
+ * one set of edits of the original text, as small as the rounds' own: an editor applies
+ * them at once, and every character no round touched stays where it was.
+ */
+export function composeRounds(original: string, rounds: EditSpan[][]): EditSpan[] {
+  let pieces: Piece[] = [{ a: 0, b: original.length }];
+  for (const round of rounds) {
+    const out: Piece[] = [];
+    let i = 0;
+    let off = 0;
+    let pos = 0;
+    // Moves `n` characters of the current text on, copying them when `copy`.
+    const advance = (n: number, copy: boolean): void => {
+      while (n > 0 && i < pieces.length) {
+        const p = pieces[i] as Piece;
+        const take = Math.min(n, pieceLength(p) - off);
+        if (copy) out.push('text' in p ? { text: p.text.slice(off, off + take) } : { a: p.a + off, b: p.a + off + take });
+        off += take;
+        n -= take;
+        pos += take;
+        if (off === pieceLength(p)) {
+          i++;
+          off = 0;
+        }
+      }
+    };
+    for (const s of sorted(round)) {
+      advance(s.start - pos, true);
+      advance(s.end - s.start, false);
+      if (s.newText) out.push({ text: s.newText });
+    }
+    advance(Infinity, true);
+    pieces = out;
+  }
+  const edits: EditSpan[] = [];
+  let at = 0;
+  let pending = '';
+  const flush = (to: number): void => {
+    if ((to !== at || pending) && original.slice(at, to) !== pending) edits.push({ start: at, end: to, newText: pending });
+    pending = '';
+  };
+  for (const p of pieces) {
+    if ('text' in p) pending += p.text;
+    else if (p.a === p.b) continue;
+    else {
+      flush(p.a);
+      at = p.b;
+    }
+  }
+  flush(original.length);
+  return edits;
+}

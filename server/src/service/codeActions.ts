@@ -15,6 +15,7 @@ import {
   applySpans,
   buildModel,
   checkEdits,
+  composeRounds,
   DIAGNOSTIC_CODES,
   DIRECTORY_FILE,
   FIELD_LABEL,
@@ -140,23 +141,14 @@ function reanalyzer(doc: ServiceDocument): (text: string, parsed?: DocumentModel
 
 /**
  * 修正所有 and 重新编号: the engine's fixAll, as `fenjie check --fix` runs it (each round of
- * fixes checked by parsing its result, until nothing is left to fix). One round gives its
- * own edits; more rounds give the one edit from the first to the last changed character.
+ * fixes checked by parsing its result, until nothing is left to fix), its rounds' edits
+ * composed into edits of the document as it is.
  */
 function fixAllEdits(doc: ServiceDocument, pick: (d: Diagnostic) => Fix | undefined): TextEdit[] {
   const lines = doc.analysis.model.lines;
   const result = fixAll(doc.text, reanalyzer(doc), { pick, analysis: doc.analysis });
   if (result.text === doc.text) return [];
-  const [first] = result.rounds;
-  if (result.rounds.length === 1 && first) return toEdits(lines, first.map((sp) => ({ start: sp.start, end: sp.end, newText: sp.newText })));
-  const a = doc.text;
-  const b = result.text;
-  let p = 0;
-  const max = Math.min(a.length, b.length);
-  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let q = 0;
-  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
-  return [{ range: lines.range(p, a.length - q), newText: b.slice(p, b.length - q) }];
+  return toEdits(lines, composeRounds(doc.text, result.rounds));
 }
 
 function quickFixes(doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAction[] {
