@@ -343,3 +343,61 @@ test('export --to json | true ends quietly, without an EPIPE stack trace', () =>
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
 });
+
+/** Issue 10 (1): the second category's list runs on from the first, and its last item sits right under a paragraph. */
+const UNDER_PARAGRAPH = `## 一、综合
+
+1. 任务甲（牵头单位：财政局；完成时限：12月底前）
+2. 任务乙（牵头单位：财政局；完成时限：12月底前）
+
+## 二、专项
+
+3. 任务丙（牵头单位：财政局；完成时限：12月底前）
+
+以下任务由财政局统筹：
+1. 任务丁（牵头单位：财政局；完成时限：12月底前）
+`;
+
+function taskCount(file: string): number {
+  const r = fenjie(['export', file, '--to', 'json']);
+  assert.equal(r.code, 0, r.err);
+  return (JSON.parse(r.out) as { breakdowns: { tasks: unknown[] }[] }).breakdowns.reduce((n, b) => n + b.tasks.length, 0);
+}
+
+test('check --fix renumbers an item right under a paragraph without turning it into text: four tasks stay four', () => {
+  const file = path.join(tmp, 'under-paragraph.fj.md');
+  fs.writeFileSync(file, UNDER_PARAGRAPH);
+  assert.equal(taskCount(file), 4);
+  const r = fenjie(['check', '--fix', file]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(fs.readFileSync(file, 'utf8'), UNDER_PARAGRAPH.replace('以下任务由财政局统筹：\n1. 任务丁', '以下任务由财政局统筹：\n\n4. 任务丁'));
+  assert.equal(taskCount(file), 4);
+  assert.match(r.err, /under-paragraph\.fj\.md:12: 已修正 numbering：1\. 任务丁.* → 4\. 任务丁.*（并在上面加一个空行）\n/);
+  assert.match(r.err, /共检查 1 个文档：错误 0 个，警告 0 个，已自动修正 1 处。/);
+  // Nothing is left to fix.
+  const again = fenjie(['check', '--fix', file]);
+  assert.match(again.err, /已自动修正 0 处。/);
+  assert.doesNotMatch(again.err, /已修正/);
+});
+
+test('check --fix lists each change as file:line: before → after; --dry-run lists them and writes nothing', () => {
+  const file = path.join(tmp, 'dry.fj.md');
+  const text = '## 一、甲\n\n1. 任务一,写错了标点。（牵头单位：财政局；完成时限：12月底前）\n3. 任务二。（牵头单位：财政局；完成时限：12月底前）\n\n## 三、乙\n';
+  fs.writeFileSync(file, text);
+  const dry = fenjie(['check', '--fix', '--dry-run', file]);
+  assert.equal(fs.readFileSync(file, 'utf8'), text);
+  const listed = dry.err.split('\n').filter((l) => l.includes('将修正'));
+  assert.deepEqual(
+    listed.map((l) => l.replace(/^.*dry\.fj\.md/, 'dry.fj.md')),
+    ['dry.fj.md:3: 将修正 halfwidth-punctuation：1. 任务一,写错了标点。（牵头单位：… → 1. 任务一，写错了标点。（牵头单位：…', 'dry.fj.md:4: 将修正 numbering：3. 任务二。（牵头单位：… → 2. 任务二。（牵头单位：…', 'dry.fj.md:6: 将修正 numbering：## 三、乙 → ## 二、乙'],
+  );
+  assert.match(dry.err, /可自动修正 3 处（--dry-run：未写入文件）。/);
+  assert.equal(dry.code, 0); // what would remain after the fixes: nothing
+  const r = fenjie(['check', '--fix', file]);
+  assert.deepEqual(r.err.split('\n').filter((l) => l.includes('已修正')).length, 3);
+  assert.match(r.err, /已自动修正 3 处。/);
+  assert.equal(fs.readFileSync(file, 'utf8'), '## 一、甲\n\n1. 任务一，写错了标点。（牵头单位：财政局；完成时限：12月底前）\n2. 任务二。（牵头单位：财政局；完成时限：12月底前）\n\n## 二、乙\n');
+  const alone = fenjie(['check', '--dry-run', file]);
+  assert.equal(alone.code, 2);
+  assert.match(alone.err, /--dry-run 只能与 --fix 一起使用/);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeAction, Position, Range } from 'vscode-languageserver-types';
-import { applyEdits, LineIndex, type Task } from '../server/src/engine/index.ts';
+import { applyEdits, buildModel, checkEdits, LineIndex, type Task } from '../server/src/engine/index.ts';
 import { addToDirectoryEdit, provideCodeActions } from '../server/src/service/codeActions.ts';
 import { toLspDiagnostic } from '../server/src/service/diagnostics.ts';
 import type { ServiceDocument, ServiceWorkspace } from '../server/src/service/types.ts';
@@ -377,4 +377,51 @@ test('positions on lines with 𠮷 and emoji, and in a CRLF document', () => {
     // Only the number written wrong on purpose, now on its line of the rewritten text.
     assert.deepEqual(codes(open(t).doc), [numbering]);
   }
+});
+
+/** Issue 10 (1): the lists run on across categories, and the last item sits right under a paragraph. */
+const UNDER_PARAGRAPH = `## 一、综合
+
+1. 任务甲（牵头单位：财政局；完成时限：12月底前）
+2. 任务乙（牵头单位：财政局；完成时限：12月底前）
+
+## 二、专项
+
+3. 任务丙（牵头单位：财政局；完成时限：12月底前）
+
+以下任务由财政局统筹：
+1. 任务丁（牵头单位：财政局；完成时限：12月底前）
+`;
+
+const taskTexts = (text: string): string[] => buildModel(text).breakdowns.flatMap((b) => b.tasks.map((t) => t.text));
+
+test('renumbering an item right under a paragraph keeps it a task: the quick fix, 重新编号 and 修正所有 add a blank line', () => {
+  const { ws, doc } = open(UNDER_PARAGRAPH);
+  const want = UNDER_PARAGRAPH.replace('以下任务由财政局统筹：\n1. 任务丁', '以下任务由财政局统筹：\n\n4. 任务丁');
+  assert.deepEqual(taskTexts(UNDER_PARAGRAPH), ['任务甲', '任务乙', '任务丙', '任务丁']);
+  const d = doc.analysis.diagnostics.find((x) => x.code === 'numbering');
+  assert.ok(d);
+  const quick = provideCodeActions(ws, doc, d.range, { diagnostics: [toLspDiagnostic(d, doc.uri, ws.uriOf)], only: ['quickfix'] });
+  assert.deepEqual(quick.map((a) => a.title), ['改为 4，并在上面加一个空行（否则这一项会并入上一段）']);
+  assert.equal(applied(doc, quick[0]), want);
+  const all = provideCodeActions(ws, doc, at({ line: 0, character: 0 }), { diagnostics: [] });
+  assert.equal(applied(doc, all.find((a) => a.title === '重新编号')), want);
+  assert.equal(applied(doc, all.find((a) => a.title === '修正所有可自动修正的问题')), want);
+  assert.deepEqual(taskTexts(want), ['任务甲', '任务乙', '任务丙', '任务丁']);
+});
+
+test('checkEdits refuses an edit that would lose a task, and says so', () => {
+  const model = buildModel(UNDER_PARAGRAPH);
+  const at1 = UNDER_PARAGRAPH.lastIndexOf('1. 任务丁');
+  const bare = checkEdits(model, [{ start: at1, end: at1 + 1, newText: '4' }]);
+  assert.equal(bare.ok, false);
+  assert.equal(!bare.ok && bare.reason, '任务将从 4 项变为 3 项');
+  const kept = checkEdits(model, [{ start: at1 - 1, end: at1 - 1, newText: '\n' }, { start: at1, end: at1 + 1, newText: '4' }]);
+  assert.equal(kept.ok, true);
+  // A field line turned into a code block is refused too.
+  const lineFields = '- 任务甲\n\n  牵头单位：财政局\n- 任务乙\n';
+  const at2 = lineFields.indexOf('  牵头');
+  const out = checkEdits(buildModel(lineFields), [{ start: at2, end: at2, newText: '    ' }]);
+  assert.equal(!out.ok && out.reason, '第 1 行的任务“任务甲”的字段将有变化');
+  assert.equal(checkEdits(buildModel(lineFields), [{ start: at2, end: at2, newText: ' ' }]).ok, true);
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { analyze, applyEdits, documentView, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
+import { analyze, checkModel, documentView, fixAll, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, readDocumentStamped, UserError, writeDocument, writeFileAtomic } from './files.ts';
 import { EXPORT_FORMATS, SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
@@ -49,10 +49,12 @@ const VERSION = '0.1.0';
 const HELP = `fenjie ${VERSION} —— 任务分解表（.fj.md）的检查与导出
 
 用法：
-  fenjie check 路径… [--format text|json] [--fix]
+  fenjie check 路径… [--format text|json] [--fix [--dry-run]]
       检查文档；路径可以是文件或文件夹（检查其中所有 .fj.md 文档）。
       --format  输出格式：text（默认，每行“文件:行:列: 级别 代码 说明”）或 json
-      --fix     自动修正可以安全修正的问题（半角标点、编号等），写回原文件
+      --fix     自动修正可以安全修正的问题（半角标点、编号等），写回原文件，并逐条列出每处修改
+                （文件:行: 修改前 → 修改后）；会改变文档结构（如丢失任务）的修正不做，并说明原因
+      --dry-run 与 --fix 一起使用：只列出将要做的修改，不写入文件
   fenjie export 文件 --to html|docx|xlsx|json [-o 输出文件] [--by-unit]
       导出正式表格：html（网页，可打印）、docx（Word，按 GB/T 9704-2012 排版）、xlsx（Excel）；
       json 为文档内容的数据。不加 -o 时，html、docx、xlsx 保存在文档旁边（通知.fj.md → 通知.docx），
@@ -127,8 +129,10 @@ interface Finding extends Diagnostic {
 }
 
 function check(args: string[], io: Output): number {
-  const { values, positionals } = parse(args, { format: { type: 'string', default: 'text' }, fix: { type: 'boolean', default: false } });
+  const { values, positionals } = parse(args, { format: { type: 'string', default: 'text' }, fix: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false } });
   const format = values['format'];
+  const dryRun = values['dry-run'] === true;
+  if (dryRun && !values['fix']) throw new UserError('--dry-run 只能与 --fix 一起使用，例如：fenjie check --fix --dry-run 文档.fj.md');
   if (format !== 'text' && format !== 'json') throw new UserError(`--format 只能是 text 或 json，而不是“${String(format)}”。`);
   if (positionals.length === 0) throw new UserError('请指定要检查的文件或文件夹，例如：fenjie check examples/');
   const { files, problems } = collectDocuments(positionals);
@@ -138,6 +142,7 @@ function check(args: string[], io: Output): number {
   const seenDirectories = new Set<string>();
   let fixed = 0;
   let unwritten = 0;
+  let refused = 0;
   let checked = 0;
   for (const file of files) {
     let read: ReturnType<typeof readDocumentStamped>;
@@ -149,38 +154,36 @@ function check(args: string[], io: Output): number {
       ioTrouble = true;
       continue;
     }
-    let text = read.text;
+    const text = read.text;
     checked++;
     let result = analyze(text, { file, host: nodeHost });
     // A 单位名录 the front matter names, that exists but cannot be read: a file problem (exit 2).
     if (result.directoryUnreadable?.named) ioTrouble = true;
     if (values['fix']) {
-      const fixedBefore = fixed;
-      const before = text;
-      // Fixes may meet (a fixed number shifts nothing, but be safe): apply, re-check, repeat.
-      for (let round = 0; round < 10; round++) {
-        const fixes = result.diagnostics.flatMap((d) => d.fixes?.find((f) => f.preferred) ?? []);
-        if (!fixes.length) break;
-        const next = applyEdits(text, fixes.flatMap((f) => f.edits));
-        if (next === text) break;
-        fixed += fixes.length;
-        text = next;
-        result = analyze(text, { file, host: nodeHost });
-      }
-      if (text !== before) {
+      // Each round's fixes are checked by parsing their result: none may lose a task (fix.ts).
+      const done = fixAll(text, (t, model) => (model ? checkModel(model, { file, host: nodeHost }) : analyze(t, { file, host: nodeHost })), { analysis: result });
+      let written = done.text === text || dryRun;
+      if (!written) {
         try {
-          writeDocument(file, text, read);
+          writeDocument(file, done.text, read);
+          written = true;
         } catch (e) {
           if (!(e instanceof UserError)) throw e;
           // Not written: its fixes are not counted as made, and the findings are those of the file as it is.
-          const lost = fixed - fixedBefore;
-          fixed = fixedBefore;
-          unwritten += lost;
-          io.err(`fenjie：${escapeControls(e.message)}本文档的 ${lost} 处修正没有保存。\n`);
+          io.err(`fenjie：${escapeControls(e.message)}本文档的 ${done.applied.length} 处修正没有保存。\n`);
           ioTrouble = true;
-          result = analyze(before, { file, host: nodeHost });
         }
       }
+      if (format === 'text') {
+        const verb = dryRun ? '将修正' : written ? '已修正' : '未写入';
+        for (const c of done.applied) io.err(escapeControls(`${display(file)}:${c.line}: ${verb} ${c.code}：${c.before} → ${c.after}`) + '\n');
+        for (const c of done.refused) io.err(escapeControls(`${display(file)}:${c.line}: 未修正 ${c.code}：“${c.title}”会改变文档结构（${c.reason}），请手工修改。`) + '\n');
+      }
+      if (written) {
+        fixed += done.applied.length;
+        result = done.analysis;
+      } else unwritten += done.applied.length;
+      refused += done.refused.length;
     }
     for (const d of result.diagnostics) findings.push({ ...d, file });
     const dir = result.directoryFindings;
@@ -209,8 +212,13 @@ function check(args: string[], io: Output): number {
   const errors = findings.filter((d) => d.severity === 'error').length;
   const warnings = findings.filter((d) => d.severity === 'warning').length;
   if (format === 'text') {
-    const fixNote = values['fix'] ? `，已自动修正 ${fixed} 处${unwritten ? `（另有 ${unwritten} 处修正因写入失败没有保存）` : ''}` : '';
-    io.err(`共检查 ${checked} 个文档：错误 ${errors} 个，警告 ${warnings} 个${fixNote}。\n`);
+    let fixes = '';
+    if (values['fix']) {
+      fixes = dryRun ? `，可自动修正 ${fixed} 处（--dry-run：未写入文件）` : `，已自动修正 ${fixed} 处`;
+      if (unwritten) fixes += `（另有 ${unwritten} 处修正因写入失败没有保存）`;
+      if (refused) fixes += `，${refused} 处因会改变文档结构未自动修正`;
+    }
+    io.err(`共检查 ${checked} 个文档：错误 ${errors} 个，警告 ${warnings} 个${fixes}。\n`);
   }
   if (ioTrouble) return 2;
   return errors > 0 ? 1 : 0;

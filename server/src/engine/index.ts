@@ -19,3 +19,5 @@ export { META_KEYS } from './frontmatter.ts';
 export { toJson } from './json.ts';
 export { documentView, columnsOf, hasNotice, unitSections } from './table.ts';
 export type { DocumentView, Table, Row, Cell, Column, ColumnKey, BodyBlock, NoticeParts, UnitSection, UnitTask } from './table.ts';
+export { applyChecked, checkEdits, composeRounds, fixAll, fixIntent, fixSpans } from './fix.ts';
+export type { CheckedApply, EditSpan, EditIntent, EditCheck, FixChange, RefusedFix, FixAllResult, FixAllOptions } from './fix.ts';

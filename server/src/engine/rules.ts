@@ -97,7 +97,10 @@ export const RULES: Rule[] = [
           if (u.known) continue;
           let suggestions = cache.get(u.name);
           if (!suggestions) cache.set(u.name, (suggestions = dir.suggest(u.name)));
-          const fixes: Fix[] = suggestions.map((s) => ({ title: `改为“${s}”`, edits: [ctx.edit(u.start, u.end, s)] }));
+          // A name wrapped onto the next line may have taken in a line of other text: replacing
+          // it would delete that line, so only a name on one line gets the fix.
+          const oneLine = !/[\r\n]/.test(ctx.model.text.slice(u.start, u.end));
+          const fixes: Fix[] = oneLine ? suggestions.map((s) => ({ title: `改为“${s}”`, edits: [ctx.edit(u.start, u.end, s)] })) : [];
           ctx.report({
             code: 'unknown-unit',
             start: u.start,
@@ -378,12 +381,18 @@ function checkListNumbers(ctx: RuleContext, bd: Breakdown): void {
       const repeated = seen.has(n.value);
       seen.add(n.value);
       if (n.value === expected) return;
+      const edits = renumberEdits(ctx, t, String(expected));
+      // Only a list starting at 1 may interrupt a paragraph (CommonMark): a first item right
+      // under a line of text, renumbered, would become part of that text and the task be lost.
+      // A blank line before it keeps it a list item.
+      const apart = i === 0 && expected !== 1 && needsBlankLine(ctx, t);
+      if (apart) edits.unshift(apart);
       ctx.report({
         code: 'numbering',
         start: n.start,
         end: n.end,
         message: `任务序号 ${n.value} ${repeated ? '重复' : '不连续'}，此处应为 ${expected}。`,
-        fixes: [{ title: `改为 ${expected}`, edits: renumberEdits(ctx, t, String(expected)), preferred: true }],
+        fixes: [{ title: apart ? `改为 ${expected}，并在上面加一个空行（否则这一项会并入上一段）` : `改为 ${expected}`, edits, preferred: true }],
         data: { expected },
       });
     });
@@ -413,6 +422,21 @@ function renumberEdits(ctx: RuleContext, t: Task, wanted: string): Fix['edits'] 
     edits.push(delta > 0 ? ctx.edit(at, at, ' '.repeat(delta)) : ctx.edit(at, at - delta, ''));
   }
   return edits;
+}
+
+/**
+ * The blank line a list's first item needs before it when its number is no longer 1: none
+ * after a blank line, a heading or a thematic break, which no text can continue.
+ */
+function needsBlankLine(ctx: RuleContext, t: Task): Fix['edits'][number] | undefined {
+  const lines = ctx.model.lines;
+  const line = lines.position(t.start).line;
+  if (line === 0) return undefined;
+  const prev = lines.lineText(line - 1);
+  if (/^[ \t]*$/.test(prev) || /^ {0,3}#{1,6}(?:[ \t]|$)/.test(prev) || /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/.test(prev)) return undefined;
+  const text = ctx.model.text;
+  const at = lines.lineEnd(line - 1);
+  return ctx.edit(at, at, text.slice(at, lines.starts[line]) || '\n');
 }
 
 /** Deletes a unit from its list together with one separator, so the list stays well formed. */

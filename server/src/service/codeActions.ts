@@ -11,7 +11,30 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import { applySpans, buildModel, DIRECTORY_FILE, FIELD_LABEL, FIELD_ORDER, LineIndex, loadDirectory, type Fix, type Task } from '../engine/index.ts';
+import {
+  applySpans,
+  buildModel,
+  checkEdits,
+  composeRounds,
+  DIAGNOSTIC_CODES,
+  DIRECTORY_FILE,
+  FIELD_LABEL,
+  FIELD_ORDER,
+  fixAll,
+  fixIntent,
+  fixSpans,
+  LineIndex,
+  linkModel,
+  loadDirectory,
+  PieceCache,
+  runRules,
+  type Analysis,
+  type Diagnostic,
+  type DiagnosticCode,
+  type DocumentModel,
+  type Fix,
+  type Task,
+} from '../engine/index.ts';
 import type { FieldOccurrence } from '../engine/model.ts';
 import { ADD_TO_DIRECTORY_COMMAND, type AddToDirectoryArgs } from '../protocol.ts';
 import type { DiagnosticData } from './diagnostics.ts';
@@ -96,14 +119,36 @@ export function provideCodeActions(ws: ServiceWorkspace, doc: ServiceDocument, r
     }
   }
   if (wanted(RENUMBER_KIND, only)) {
-    const edits = combine(doc, (d) => (d.code === 'numbering' ? d.fixes?.[0] : undefined));
+    const edits = fixAllEdits(doc, (d) => (d.code === 'numbering' ? d.fixes?.[0] : undefined));
     if (edits.length) out.push({ title: '重新编号', kind: RENUMBER_KIND, edit: { changes: { [doc.uri]: edits } } });
   }
   if (wanted(FIX_ALL_KIND, only)) {
-    const edits = combine(doc, (d) => d.fixes?.find((f) => f.preferred));
+    const edits = fixAllEdits(doc, (d) => d.fixes?.find((f) => f.preferred));
     if (edits.length) out.push({ title: '修正所有可自动修正的问题', kind: FIX_ALL_KIND, edit: { changes: { [doc.uri]: edits } } });
   }
   return out;
+}
+
+/** The document checked again as the server checks it: the same 单位名录. */
+function reanalyzer(doc: ServiceDocument): (text: string, parsed?: DocumentModel) => Analysis {
+  const dir = doc.analysis.directory;
+  return (text, parsed) => {
+    const model = parsed ?? buildModel(text);
+    linkModel(model, dir);
+    return { model, diagnostics: runRules(model, dir, undefined), ...(dir ? { directory: dir } : {}) };
+  };
+}
+
+/**
+ * 修正所有 and 重新编号: the engine's fixAll, as `fenjie check --fix` runs it (each round of
+ * fixes checked by parsing its result, until nothing is left to fix), its rounds' edits
+ * composed into edits of the document as it is.
+ */
+function fixAllEdits(doc: ServiceDocument, pick: (d: Diagnostic) => Fix | undefined): TextEdit[] {
+  const lines = doc.analysis.model.lines;
+  const result = fixAll(doc.text, reanalyzer(doc), { pick, analysis: doc.analysis });
+  if (result.text === doc.text) return [];
+  return toEdits(lines, composeRounds(doc.text, result.rounds));
 }
 
 function quickFixes(ws: ServiceWorkspace, doc: ServiceDocument, diagnostics: LspDiagnostic[]): CodeAction[] {
@@ -111,7 +156,9 @@ function quickFixes(ws: ServiceWorkspace, doc: ServiceDocument, diagnostics: Lsp
   for (const d of diagnostics) {
     if (d.source !== undefined && d.source !== 'fenjie') continue;
     for (const fix of fixesOf(doc, d)) {
-      // The engine's numbering fix moves an item's lines itself when its number gets wider.
+      // The engine's numbering fix moves an item's lines itself when its number gets wider;
+      // a fix whose result would hold other tasks than the document (fix.ts) is not offered.
+      if (!fixKeepsTasks(doc, d, fix)) continue;
       out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], ...(fix.preferred ? { isPreferred: true } : {}), edit: { changes: { [doc.uri]: fix.edits } } });
     }
     if (d.code === 'unknown-unit' && mayAddToDirectory(ws, doc)) {
@@ -122,6 +169,29 @@ function quickFixes(ws: ServiceWorkspace, doc: ServiceDocument, diagnostics: Lsp
     }
   }
   return out;
+}
+
+/**
+ * Parses of fixed versions, one cache per document (a few documents at most): a fix changes
+ * a few characters, so checking it parses only the pieces it touches.
+ */
+const checkCaches = new Map<string, PieceCache>();
+
+function checkCache(uri: string): PieceCache {
+  let c = checkCaches.get(uri);
+  if (c) checkCaches.delete(uri);
+  else c = new PieceCache();
+  checkCaches.set(uri, c);
+  if (checkCaches.size > 4) checkCaches.delete(checkCaches.keys().next().value as string);
+  return c;
+}
+
+/** Whether a quick fix keeps the document's tasks (engine/fix.ts); one that would not is not offered. */
+function fixKeepsTasks(doc: ServiceDocument, d: LspDiagnostic, fix: Fix): boolean {
+  const model = doc.analysis.model;
+  if (model.text !== doc.text || !Array.isArray(fix.edits)) return false;
+  const code = (typeof d.code === 'string' && (DIAGNOSTIC_CODES as readonly string[]).includes(d.code) ? d.code : 'document') as DiagnosticCode;
+  return checkEdits(model, fixSpans(model.lines, fix), fixIntent(code), checkCache(doc.uri)).ok;
 }
 
 /** The engine's fixes carried on the diagnostic; else those of the same finding in the document. */
@@ -136,27 +206,6 @@ function fixesOf(doc: ServiceDocument, d: LspDiagnostic): Fix[] {
 function addToDirectoryAction(doc: ServiceDocument, name: string, diagnostics: LspDiagnostic[], kind: string, title: string): CodeAction {
   const args: AddToDirectoryArgs = { uri: doc.uri, name };
   return { title, kind, ...(diagnostics.length ? { diagnostics } : {}), command: { title, command: ADD_TO_DIRECTORY_COMMAND, arguments: [args] } };
-}
-
-/**
- * One fix per finding of the document, chosen by `pick`, leaving out any that would overlap
- * one already taken (their edits were computed on the same text, so the rest still apply).
- */
-function combine(doc: ServiceDocument, pick: (d: ServiceDocument['analysis']['diagnostics'][number]) => Fix | undefined): TextEdit[] {
-  const lines = doc.analysis.model.lines;
-  const taken: { start: number; end: number }[] = [];
-  const out: TextEdit[] = [];
-  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start === b.start || (a.start < b.end && b.start < a.end);
-  for (const d of doc.analysis.diagnostics) {
-    const fix = pick(d);
-    if (!fix) continue;
-    const edits = fix.edits;
-    const spans = edits.map((e) => ({ start: lines.offset(e.range.start), end: lines.offset(e.range.end) }));
-    if (spans.some((s) => taken.some((t) => overlaps(s, t)))) continue;
-    taken.push(...spans);
-    out.push(...edits);
-  }
-  return out;
 }
 
 /** Field values compared without white space and closing punctuation. */

@@ -1,5 +1,5 @@
 import type { TextEdit } from 'vscode-languageserver-types';
-import { analyze, applySpans, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, walkTree, type Analysis, type DiagnosticCode } from '../engine/index.ts';
+import { analyze, applyChecked, checkModel, DIAGNOSTIC_CODES, FIELD_LABEL, FIELD_ORDER, LineIndex, walkTree, type Analysis, type DiagnosticCode } from '../engine/index.ts';
 import type { DocumentModel, FieldOccurrence } from '../engine/model.ts';
 import type { ServiceDocument } from './types.ts';
 
@@ -41,8 +41,12 @@ export function formatDocument(doc: ServiceDocument): TextEdit[] {
     // that its spans and the small ones never meet.
     if (!spans.length) spans = fieldOrder(analysis.model);
     if (!spans.length) break;
-    text = applySpans(text, spans.map((sp) => ({ start: sp.start, end: sp.end, newText: sp.text })));
-    analysis = reanalyze(text);
+    // Each round's result is parsed and compared (engine/fix.ts): a change that would make
+    // other tasks of the document (or change a task's fields) is left out.
+    const done = applyChecked(analysis.model, spans.map((sp) => [{ start: sp.start, end: sp.end, newText: sp.text }]), { newFields: true });
+    if (!done.kept.length || done.text === text) break;
+    text = done.text;
+    analysis = done.model ? checkModel(done.model, { severity: HALFWIDTH_ONLY }) : reanalyze(text);
   }
   return lineEdits(original, text);
 }
