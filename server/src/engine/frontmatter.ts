@@ -67,7 +67,7 @@ const SPECS: KeySpec[] = [
     key: 'year',
     zh: '年度',
     expect: '四位年份，如 2020',
-    schema: z.union([z.number().int(), z.string().regex(/^\s*\d{4}\s*年?\s*$/).transform((s) => parseInt(s, 10))]).pipe(z.number().int().min(1900).max(2100)),
+    schema: z.union([z.number().int(), z.string().regex(/^\s*\d{4}\s*(?:年\s*)?$/).transform((s) => parseInt(s, 10))]).pipe(z.number().int().min(1900).max(2100)),
   },
   { key: 'units', zh: '单位名录', expect: '单位名录文件的路径，如 单位名录.yaml', schema: z.string().trim().min(1) },
   {

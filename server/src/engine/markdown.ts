@@ -4,8 +4,125 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import type { Root } from 'mdast';
 
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze();
-const plain = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).freeze();
+/*
+ * micromark, at every `]` that may close a link, reads the whole text back to the `[` that
+ * opens it to see whether it names a definition (label-end.js: `defined =
+ * parser.defined.includes(normalizeIdentifier(sliceSerialize({start: labelStart.end, …})))`).
+ * On nested brackets (`[[[…]]]`, each `]` balancing a `[` further back) that is quadratic:
+ * `'[['.repeat(20000)+']]'.repeat(20000)` took 17 s. Where the answer is known without
+ * reading, this construct, tried just before micromark's own at each `]`, arms the tokenizer
+ * so that micromark's read of that one label returns '' at once (which names no
+ * definition, as the read text would not have):
+ * - the document has no link reference definitions at all (the answer is exactly the same);
+ * - the label is longer than a label may be (CommonMark: 999 characters; 2,000 code units
+ *   leave room for surrogate pairs), so no definition can name it.
+ * Everything else micromark does at the `]` (resources, full and collapsed references,
+ * footnotes) is left to it, so the tree is the one it would have made.
+ */
+
+/** Longer than any link label (999 characters, each at most two UTF-16 code units). */
+const LABEL_SPAN_MAX = 2000;
+
+interface Point {
+  offset: number;
+}
+interface LabelStart {
+  end: Point;
+  _balanced?: boolean;
+  _inactive?: boolean;
+}
+interface Context {
+  _labelStarts?: LabelStart[];
+  parser: { defined: string[] };
+  now(): Point;
+  sliceSerialize(token: { start: Point; end: Point }, expandTabs?: boolean): string;
+}
+type State = (code: number | null) => State | undefined;
+
+/** The label start whose read the next sliceSerialize call of a tokenizer may skip. */
+const armed = new WeakMap<Context, Point>();
+/** Tokenizers whose sliceSerialize has been wrapped. */
+const wrapped = new WeakSet<Context>();
+
+function tokenizeLabelEndGuard(this: Context, _effects: unknown, _ok: State, nok: State): State {
+  armed.delete(this);
+  const starts = this._labelStarts;
+  // The label start micromark's labelEnd will take: the last one not yet balanced.
+  let start: LabelStart | undefined;
+  for (let i = (starts?.length ?? 0) - 1; i >= 0; i--) {
+    const s = (starts as LabelStart[])[i] as LabelStart;
+    if (!s._balanced) {
+      start = s;
+      break;
+    }
+  }
+  // An inactive start is refused before any read.
+  if (start && !start._inactive && (this.parser.defined.length === 0 || this.now().offset - start.end.offset > LABEL_SPAN_MAX)) {
+    if (!wrapped.has(this)) {
+      wrapped.add(this);
+      const read = this.sliceSerialize;
+      this.sliceSerialize = function (this: Context, token, expandTabs) {
+        const at = armed.get(this);
+        if (at !== undefined && token.start === at) {
+          armed.delete(this);
+          return '';
+        }
+        return read.call(this, token, expandTabs);
+      };
+    }
+    armed.set(this, start.end);
+  }
+  // Never a construct of its own: micromark's labelEnd reads the `]` next.
+  return nok;
+}
+
+const labelEndGuard = { name: 'fenjieLabelEndGuard', tokenize: tokenizeLabelEndGuard };
+
+/*
+ * A `]` that closed no link is then offered to GFM's footnote call (`![^1]`), which walks the
+ * tokenizer's events back to the nearest label start: past every `]` before it, quadratic on
+ * `[[[…]]]` again. It can only succeed for a `![` whose label names a footnote definition:
+ * where the document has none, or the nearest label start is further back than a label may
+ * be long, this construct (between micromark's labelEnd and GFM's call) takes the `]` as the
+ * plain text it would have become.
+ */
+interface Effects {
+  enter(type: string): void;
+  consume(code: number | null): void;
+  exit(type: string): void;
+}
+interface TokenEvent {
+  1: { type: string; start: Point; end: Point };
+}
+const LABEL_TOKENS = new Set(['labelImage', 'gfmFootnoteCall', 'labelLink', 'label', 'image', 'link']);
+
+function tokenizeNoFootnoteCall(this: Context & { events: TokenEvent[]; parser: { gfmFootnotes?: string[] } }, effects: Effects, ok: State, nok: State): State {
+  const take: State = (code) => {
+    effects.enter('data');
+    effects.consume(code);
+    effects.exit('data');
+    return ok;
+  };
+  if (!this.parser.gfmFootnotes?.length) return take;
+  const from = this.now().offset - LABEL_SPAN_MAX;
+  for (let i = this.events.length - 1; i >= 0; i--) {
+    const token = (this.events[i] as TokenEvent)[1];
+    if (LABEL_TOKENS.has(token.type)) return token.type === 'labelImage' ? nok : take;
+    if (token.end.offset < from) return take;
+  }
+  return take;
+}
+
+const noFootnoteCall = { name: 'fenjieNoFootnoteCall', add: 'after', tokenize: tokenizeNoFootnoteCall };
+
+/** A micromark extension: the two constructs above, at `]`. Used before remark-gfm, so that the second comes before GFM's. */
+function remarkLabelEndGuard(this: { data(): unknown }): void {
+  const data = this.data() as Record<string, unknown[]>;
+  (data['micromarkExtensions'] ??= []).push({ text: { 93: [labelEndGuard, noFootnoteCall] } });
+}
+
+const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkLabelEndGuard).use(remarkGfm).freeze();
+const plain = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkLabelEndGuard).freeze();
 
 /**
  * What any GFM construct needs in the text: a table's `|`, strikethrough's `~`, a task list

@@ -239,7 +239,11 @@ export function findDeepNesting(text: string): number {
           at = k + 2;
         } else break;
       } else break;
-      if ((depth > MAX_NESTING || indent > MAX_NESTING * 8) && !harmlessLine(text, lineStart)) return lineStart;
+      if (depth > MAX_NESTING || indent > MAX_NESTING * 8) {
+        // Once per line: asked again at every further character, a line of 80,000 spaces took minutes.
+        if (!harmlessLine(text, lineStart)) return lineStart;
+        break;
+      }
     }
     while (at < n) {
       const c = text.charCodeAt(at++);
@@ -700,7 +704,7 @@ class Builder {
       });
     }
     task.inlineParens.push({ start: open, end: endAt });
-    return this.text.slice(line.start, open).replace(/[\s\u3000]+$/, '');
+    return this.text.slice(line.start, open).trimEnd();
   }
 
   private fieldFromLine(line: SourceLine, head: NonNullable<ReturnType<typeof matchFieldHead>>, form: 'line' | 'item', valueEnd: number): FieldOccurrence {

@@ -24,9 +24,67 @@ const BULLET = /^[-*+](?:[ \t]|$)/;
 const ORDERED = /^(\d{1,9})[.)](?:[ \t]|$)/;
 const SETEXT = /^(?:=+|-+)[ \t]*$/;
 const THEMATIC = /^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
-const DEFINITION = /^ {0,3}\[(?:[^\]\\\n]|\\.)+\]:/m;
-/** A code fence that is not at the margin: inside a list item or quote, or indented. */
-const NESTED_FENCE = /^(?=[ \t>*+\-\d])(?:[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)|>[ \t]?))*[ \t]*(?:`{3,}|~{3,})/m;
+/**
+ * A link reference or footnote definition's label. A label holds at most 999 characters
+ * (CommonMark), so the search from each line start is bounded: linear in the text even where
+ * no `]` follows (a `\r`-only text is one long line to `[^\]\\\n]`).
+ */
+const DEFINITION = /^ {0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:/m;
+/**
+ * Whether some line holds a code fence that is not at the margin (inside a list item or
+ * quote, or indented): a line that starts with a space, tab, `>`, a list marker character or
+ * a digit, and after any run of indentation, quote marks (each with one optional space) and
+ * list markers (each followed by spaces or the line's end) opens ``` or ~~~.
+ *
+ * Read by hand, once per character: as a regular expression the runs of spaces could be
+ * shared out between a quote mark and the indentation after it in exponentially many ways
+ * (`> > > … 任务` took seconds from 20 marks). The tokens start with distinct characters,
+ * so reading greedily finds a fence wherever any sharing would.
+ */
+export function hasNestedFence(text: string): boolean {
+  const n = text.length;
+  let at = 0;
+  while (at < n) {
+    const first = text.charCodeAt(at);
+    // The first character decides whether the line is looked at further.
+    if (first === 32 || first === 9 || first === 62 || first === 42 || first === 43 || first === 45 || (first >= 48 && first <= 57)) {
+      let i = at;
+      for (;;) {
+        while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+        const c = text.charCodeAt(i);
+        if (c === 62) {
+          i++;
+          continue;
+        }
+        let k = i;
+        if (c === 45 || c === 42 || c === 43) k = i + 1;
+        else if (c >= 48 && c <= 57) {
+          while (k < n && k - i < 9 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+          const d = text.charCodeAt(k);
+          k = d === 46 || d === 41 ? k + 1 : i;
+        }
+        // A marker needs a space, a tab or the line's end after it.
+        if (k > i && (k >= n || text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || isLineEnd(text.charCodeAt(k)))) {
+          i = k;
+          continue;
+        }
+        break;
+      }
+      const f = text.charCodeAt(i);
+      if ((f === 96 || f === 126) && text.charCodeAt(i + 1) === f && text.charCodeAt(i + 2) === f) return true;
+      at = i;
+    }
+    while (at < n && !isLineEnd(text.charCodeAt(at))) at++;
+    at++;
+  }
+  return false;
+}
+
+/** A line terminator as `^` and `$` of a multiline regular expression see one. */
+function isLineEnd(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
 const HTML_START = /^[ \t>*+\-\d.)]*<(?:!--|\?|![A-Za-z]|!\[CDATA\[|\/?[A-Za-z])/m;
 const FRONT_MATTER = /^---[ \t]*(?:\r\n|\r|\n)/;
 
@@ -112,7 +170,7 @@ function bodyStart(text: string): number | undefined {
   // unclosed one differently in a piece than in the whole. Such documents are parsed whole.
   // Raw HTML blocks follow rules of their own (which of them may interrupt a paragraph, how
   // each ends); a breakdown seldom has any, so such a document is parsed whole too.
-  if (DEFINITION.test(text) || NESTED_FENCE.test(text) || HTML_START.test(text)) return undefined;
+  if (DEFINITION.test(text) || hasNestedFence(text) || HTML_START.test(text)) return undefined;
   // Front matter is only front matter at the very start, and its YAML may hold `- ` lines.
   if (!FRONT_MATTER.test(text)) return 0;
   const close = /(?:\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)/g;
@@ -181,7 +239,7 @@ function findSeams(text: string, last: SplitMemo | undefined): { seams: number[]
       const lo = text.lastIndexOf('\n', p - 1) + 1;
       const nl = text.indexOf('\n', text.length - q);
       const touched = text.slice(lo, nl < 0 ? text.length : nl);
-      if (DEFINITION.test(touched) || NESTED_FENCE.test(touched) || HTML_START.test(touched)) return undefined;
+      if (DEFINITION.test(touched) || hasNestedFence(touched) || HTML_START.test(touched)) return undefined;
       // The last seam whose whole line (up to its line break) lies before the change: the
       // state of the reading after that line depends on the line alone (a heading or a list
       // item at the margin), so reading can start again there.

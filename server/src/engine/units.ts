@@ -78,7 +78,7 @@ export function splitUnits(text: string, start: number, end: number, matcher?: N
     let leads = false;
     if (knownEnd < 0) {
       // Trim trailing spaces inside the part.
-      name = name.replace(/[\s\u3000]+$/, '');
+      name = name.trimEnd();
       const lead = LEAD.exec(name);
       if (lead && lead.index > 0) {
         name = name.slice(0, lead.index);

@@ -99,11 +99,26 @@ function metaContext(model: DocumentModel, line: number, lineStart: number, befo
   if (!m || /\S/.test(after)) return null;
   const present = new Set<string>();
   for (const l of text.slice(from, to).split(/\r\n|\r|\n/)) {
-    const key = /^([^\s:#][^:]*?)[ \t]*:/.exec(l)?.[1];
+    const key = metaKey(l);
     const spec = key ? META_KEYS.find((s) => s.zh === key || s.key === key) : undefined;
     if (spec) present.add(spec.key);
   }
   return { kind: 'meta', start: lineStart, present };
+}
+
+/**
+ * The key a front-matter line names (`年度: 2020` → 年度): its text up to the first `:`,
+ * without the spaces before it; undefined when the line does not start a key. Read by hand:
+ * the regular expression `/^([^\s:#][^:]*?)[ \t]*:/` tried the spaces after every character
+ * of a long line without a `:` (an 80,000-character line took seconds).
+ */
+function metaKey(line: string): string | undefined {
+  if (line === '' || /^[\s:#]/.test(line)) return undefined;
+  const colon = line.indexOf(':');
+  if (colon < 0) return undefined;
+  let end = colon;
+  while (end > 1 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  return line.slice(0, end);
 }
 
 /** The spans of code blocks and raw HTML, where nothing is a field. */
