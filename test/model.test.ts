@@ -209,3 +209,18 @@ test('blank lines of white space and long rules are not deep nesting', () => {
   assert.deepEqual(codes(`- 任务（牵头单位：财政局；完成时限：长期坚持）\n${' '.repeat(400)}\n${'- '.repeat(40)}-\n`), []);
   assert.deepEqual(codes(`${'- '.repeat(40)}任务\n`), ['document']);
 });
+
+test('a paragraph too full of inline marks to parse in linear time keeps its task and fields (its inline markup is read literally)', () => {
+  // 1,200 emphasis marks in one task's paragraph: the kind of paragraph micromark takes quadratic time on.
+  const marks = '*甲* '.repeat(600);
+  const text = `---\n年度: 2020\n---\n\n# 表\n\n## 一、类\n\n1. 任务一${marks}\n   **牵头单位**：财政局\n   **完成时限**：12月底前\n2. 任务二，**加粗**的字。\n   **牵头单位**：财政局\n   **完成时限**：6月底前\n`;
+  const { model } = check(text);
+  const [a, b] = model.breakdowns[0]!.tasks;
+  assert.equal(model.breakdowns[0]!.tasks.length, 2);
+  // Literal: the marks stay in the task's text, and the bold field names are still fields.
+  assert.ok(a!.text.includes('*甲* *甲*'), a!.text.slice(0, 40));
+  assert.deepEqual(a!.lead.map((u) => u.name), ['财政局']);
+  assert.equal(a!.deadline?.parsed?.end, '2020-12-31');
+  assert.deepEqual(b!.lead.map((u) => u.name), ['财政局']);
+  assert.equal(b!.deadline?.parsed?.end, '2020-06-30');
+});

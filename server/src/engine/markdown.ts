@@ -2,7 +2,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
-import type { Root } from 'mdast';
+import type { Node, Root } from 'mdast';
 
 /*
  * micromark, at every `]` that may close a link, reads the whole text back to the `[` that
@@ -121,8 +121,80 @@ function remarkLabelEndGuard(this: { data(): unknown }): void {
   (data['micromarkExtensions'] ??= []).push({ text: { 93: [labelEndGuard, noFootnoteCall] } });
 }
 
+/*
+ * Inside one paragraph, several of micromark's inline constructs read ahead to the end of the
+ * paragraph at each opener that is never closed: a title after `](`, a destination after
+ * `](<`, a code span after a backtick run, an HTML comment after `<!--`; and its emphasis
+ * resolver looks back over every unmatched opener at each closer. A paragraph of n such
+ * characters costs n² (25,000 characters of `[ (](` took 3.7 s, 100,000 took 58 s). Bounding
+ * the input beforehand would change what it means, so instead a text in which some paragraph
+ * holds too many of them for its length is parsed with these constructs off: its inline
+ * markup stays literal text (a breakdown's fields are read from the lines themselves, bold
+ * field names included, and read the same), and block structure (headings, lists, quotes,
+ * tables) is read as always.
+ */
+const INLINE_MARKS = new Set([42, 95, 91, 93, 96, 60, 126]); // * _ [ ] ` < ~
+/**
+ * A paragraph with marks × length above this is parsed literally. Real paragraphs stay well
+ * below it (a 500-character task with three bold field names has 12 marks: 6,000); at the
+ * bound a paragraph costs a few milliseconds, so any text is parsed in time linear in its size.
+ */
+export const INLINE_MARK_BUDGET = 20_000;
+const LITERAL_INLINE = ['attention', 'labelStartImage', 'labelStartLink', 'labelEnd', 'codeText', 'htmlText', 'autolink', 'strikethrough', 'gfmFootnoteCall', 'gfmPotentialFootnoteCall'];
+
+function marksIn(text: string, start: number, end: number): number {
+  let marks = 0;
+  for (let i = start; i < end; i++) if (INLINE_MARKS.has(text.charCodeAt(i))) marks++;
+  return marks;
+}
+
+/**
+ * Whether some run of non-blank lines holds more marks than its length allows: one pass, a
+ * cheap first look. A paragraph never spans a blank line, so a text that passes has no heavy
+ * paragraph; one that fails is looked at paragraph by paragraph (heavyParagraph).
+ */
+function heavyRun(text: string): boolean {
+  let marks = 0;
+  let start = 0;
+  let blank = true;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 10;
+    if (c === 10 || c === 13) {
+      if (blank) {
+        marks = 0;
+        start = i + 1;
+      } else if (marks * (i - start) > INLINE_MARK_BUDGET) return true;
+      blank = true;
+      continue;
+    }
+    if (c !== 32 && c !== 9) blank = false;
+    if (INLINE_MARKS.has(c)) marks++;
+  }
+  return false;
+}
+
+/** Whether a paragraph, heading or table cell of the (literally parsed) tree holds too many marks for its length. */
+function heavyParagraph(tree: Root, text: string): boolean {
+  const stack: Node[] = [tree];
+  while (stack.length) {
+    const node = stack.pop() as Node & { children?: Node[] };
+    if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
+      const start = node.position?.start.offset ?? 0;
+      const end = node.position?.end.offset ?? 0;
+      if (marksIn(text, start, end) * (end - start) > INLINE_MARK_BUDGET) return true;
+    } else if (node.children) stack.push(...node.children);
+  }
+  return false;
+}
+
+function remarkLiteralInline(this: { data(): unknown }): void {
+  const data = this.data() as Record<string, unknown[]>;
+  (data['micromarkExtensions'] ??= []).push({ disable: { null: LITERAL_INLINE } });
+}
+
 const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkLabelEndGuard).use(remarkGfm).freeze();
 const plain = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkLabelEndGuard).freeze();
+const literal = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkLiteralInline).freeze();
 
 /**
  * What any GFM construct needs in the text: a table's `|`, strikethrough's `~`, a task list
@@ -134,5 +206,9 @@ const GFM_TRIGGER = /[|~[@]|www\.|https?:\/\//i;
 
 /** CommonMark + GFM + YAML front matter into mdast: the one parser every feature shares. */
 export function parseMarkdown(text: string): Root {
+  if (heavyRun(text)) {
+    const tree = literal.parse(text);
+    if (heavyParagraph(tree, text)) return tree;
+  }
   return (GFM_TRIGGER.test(text) ? processor : plain).parse(text);
 }
