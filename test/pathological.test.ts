@@ -11,7 +11,7 @@
  *   there is one), which must be under GUARD_MS;
  * - linearity: the best of RUNS runs at a size n where a run takes at least MIN_MS and at 2n;
  *   t(2n)/t(n) must be at most MAX_RATIO (a quadratic case gives about 4). A failed ratio
- *   is measured again once before the test fails: the machine may be busy.
+ *   is measured again, up to twice, before the test fails: the machine may be busy.
  * Times are CPU times of the child (process.cpuUsage), not wall clock.
  */
 import { test } from 'node:test';
@@ -35,7 +35,7 @@ const CHILD_ENV = 'FENJIE_PATHOLOGICAL_CHILD';
 /** A child still running after this long is killed: a hang detector, not a speed requirement. */
 const KILL_MS = 30_000;
 const GUARD_MS = 1000;
-const MIN_MS = 50;
+const MIN_MS = 80;
 const RUNS = 5;
 const MAX_RATIO = 2.5;
 const LANES = 2;
@@ -135,9 +135,10 @@ const CASES: Record<string, Case> = {
   'escaped backticks `\\``×n': { input: (n) => '\\``'.repeat(n), size: 5000 },
   'unclosed comments `</` `<!--`×n': { input: (n) => '</ <!--'.repeat(n), size: 5000 },
   'paragraphs just under the literal bound, `[ (](`×44 each': { input: (n) => Array.from({ length: n }, () => '[ (]('.repeat(44)).join('\n\n'), size: 200 },
+  // A tight list is one run of lines: its marks send it through the literal parse first (markdown.ts), then parsed as always.
   'a task list whose items have bold field names (parsed as always)': {
     input: (n) => HEAD + Array.from({ length: n }, (_, i) => `${i + 1}. 任务${i}\n   **牵头单位**：营商环境建设局\n   **完成时限**：12月底前`).join('\n'),
-    size: 1000,
+    size: 500,
   },
   // Editor features.
   'documentSymbol on many tasks': { input: (n) => HEAD + Array.from({ length: n }, (_, i) => `${i + 1}. 任务${i}${TASK}`).join('\n'), run: symbols, size: 1000 },
@@ -190,6 +191,9 @@ function measure(c: Case): Omit<Outcome, 'killed' | 'error'> {
   const small = c.input(n);
   const large = c.input(2 * n);
   if (large.length > MAX_DOCUMENT_LENGTH) return { guard, n, skipped: true };
+  // Both sizes once untimed: the first run of a size still compiles code paths of its own.
+  timeOnce(c, small);
+  timeOnce(c, large);
   // Interleaved, so that a busy moment of the machine falls on both sizes.
   let t1 = Infinity;
   let t2 = Infinity;
@@ -307,7 +311,7 @@ if (process.env[CHILD_ENV]) {
       t.diagnostic(JSON.stringify(o));
       const ratioOf = (x: Outcome): number => (x.t2 as number) / Math.max(x.t1 as number, 0.001);
       // A busy machine can spoil one measurement: a failed ratio is measured once more.
-      if (!o.killed && !o.error && !o.skipped && ratioOf(o) > MAX_RATIO) {
+      for (let again = 0; again < 2 && !o.killed && !o.error && !o.skipped && ratioOf(o) > MAX_RATIO; again++) {
         o = (await pool([name]).get(name)) as Outcome;
         t.diagnostic(`again: ${JSON.stringify(o)}`);
       }
