@@ -557,9 +557,12 @@ const GROUP_MAX = 16 * 1024;
 const GROUP_MAX_PIECES = 64;
 
 /**
- * Groups consecutive pieces into what is parsed at once. A group ends before every heading,
- * and before a task whose first line hashes to one of eight values (the hash's top bits: its low bits see only the low bits of each character): boundaries that depend
- * on the text around them only, so an edit changes its own group and the rest stay cached.
+ * Groups consecutive pieces into what is parsed at once. A group ends before a piece whose
+ * first line hashes to one of eight values (the hash's top bits: its low bits see only the
+ * low bits of each character): boundaries that depend on the text around them only, so an
+ * edit changes its own group and the rest stay cached. Headings get no boundary of their
+ * own: a parse costs a fixed setup (combining the syntax extensions), and a document of
+ * many short categories would pay it once per heading.
  * A group that grows past GROUP_MAX or GROUP_MAX_PIECES ends at its next seam.
  */
 export function groupPieces(text: string, pieces: Piece[]): Piece[] {
@@ -569,7 +572,7 @@ export function groupPieces(text: string, pieces: Piece[]): Piece[] {
   let count = 1;
   for (let i = 1; i < pieces.length; i++) {
     const p = pieces[i] as Piece;
-    const boundary = text.charCodeAt(p.start) === 35 /* # */ || lineHash(text, p.start) >>> 29 === 0 || p.start - current.start >= GROUP_MAX || count >= GROUP_MAX_PIECES;
+    const boundary = lineHash(text, p.start) >>> 29 === 0 || p.start - current.start >= GROUP_MAX || count >= GROUP_MAX_PIECES;
     if (boundary) {
       out.push(current);
       current = { ...p };
