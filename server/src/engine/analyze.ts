@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { buildModel, type DocumentModel } from './model.ts';
 import { Directory, DIRECTORY_FILE } from './directory.ts';
 import { linkModel } from './link.ts';
-import { RULES, type RuleContext } from './rules.ts';
+import { RULES, type RuleContext } from './rules/index.ts';
 import { LineIndex } from './text.ts';
 import type { Diagnostic, DiagnosticCode, Severity } from './types.ts';
 import type { YamlProblem } from './yamlsource.ts';

@@ -383,3 +383,12 @@ export function suggestDeadline(text: string): string | undefined {
   }
   return undefined;
 }
+
+/** The forms of spec §5, one example each, for the bad-deadline message (the full list is in docs/dialect.md). */
+export const DEADLINE_EXAMPLES = ['2020年12月31日前', '12月31日前', '12月底前', '2020年底前', '年底前', '6月上旬', '第三季度', '三季度末', '上半年', '下半年', '2020-12-31', '每月', '每季度末', '每月28日前', '长期坚持', '常态化'];
+
+/** An ISO date as Chinese writes it: 2020-09-30 → 2020年9月30日. */
+export function cnDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${Number(y)}年${Number(m)}月${Number(d)}日`;
+}

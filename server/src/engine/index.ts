@@ -11,10 +11,11 @@ export type { DocumentModel, Task, Breakdown, Category, UnitRef, FieldOccurrence
 export { Directory, DIRECTORY_FILE, DOCUMENT_SUFFIX } from './directory.ts';
 export type { DirectoryUnit, DirectoryCollective, DirectoryHit } from './directory.ts';
 export { linkModel } from './link.ts';
-export { RULES, cnDate } from './rules.ts';
+export { RULES, CODES, OTHER_CODES, codeInfo, ruleAnchor, RULE_DOCS } from './rules/index.ts';
+export type { CodeInfo, Rule, RuleContext, RuleExample } from './rules/index.ts';
 export { LineIndex, applyEdits, applySpans } from './text.ts';
 export { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER } from './fields.ts';
-export { parseDeadline, suggestDeadline, ACCEPTED_DEADLINE_FORMS } from './deadline.ts';
+export { parseDeadline, suggestDeadline, ACCEPTED_DEADLINE_FORMS, DEADLINE_EXAMPLES, cnDate } from './deadline.ts';
 export { META_KEYS } from './frontmatter.ts';
 export { toJson } from './json.ts';
 export { documentView, columnsOf, hasNotice, unitSections } from './table.ts';

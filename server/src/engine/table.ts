@@ -3,7 +3,7 @@ import type { Breakdown, Category, DocumentModel, Task } from './model.ts';
 import { readLabel } from './model.ts';
 import { FIELD_LABEL } from './fields.ts';
 import { walkTree } from './segment.ts';
-import { cnDate } from './rules.ts';
+import { cnDate } from './deadline.ts';
 import type { FieldKey } from './types.ts';
 
 /*

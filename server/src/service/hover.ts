@@ -1,7 +1,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { cnDate, suggestDeadline, type Task, type UnitRef } from '../engine/index.ts';
 import type { Deadline, DocumentModel } from '../engine/model.ts';
-import { DEADLINE_EXAMPLES } from '../engine/rules.ts';
+import { DEADLINE_EXAMPLES } from '../engine/deadline.ts';
 import { effectiveYear } from '../engine/frontmatter.ts';
 import { hitAt, mentionsOf } from './locate.ts';
 import type { ServiceDocument, ServiceWorkspace } from './types.ts';
