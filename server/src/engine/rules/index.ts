@@ -46,7 +46,7 @@ export const OTHER_CODES: readonly CodeInfo[] = [
     alsoSeverity: ['warning'],
     description: '前置元数据有误（见第二节“前置元数据中的问题”），或单位名录找不到、读不出。不认识的键、自动查找到的单位名录读不出为警告，其余为错误',
     fix: 'offered',
-    fixNote: '不认识的键与某个键很接近时，改为那个键（在编辑器中选用）',
+    fixNote: '不认识的键与某个键很接近时，改为那个键',
     // It says what the other checks stand on (必填, 年度, the 单位名录 that could not be read).
     canDisable: false,
   },

@@ -9,7 +9,7 @@ export const unknownUnit: Rule = {
   severity: 'warning',
   description: '有单位名录时，牵头、责任或配合单位中的名称不在名录中（泛称除外）；信息中给出至多三个最接近的名称',
   fix: 'offered',
-  fixNote: '改为建议的名称（在编辑器中选用）',
+  fixNote: '改为建议的名称',
   examples: {
     ok: [
       { text: '1. 编制完善权责清单。（牵头单位：财政局，责任单位：市教育局、各区县政府，完成时限：12月底前）\n', directory: DIRECTORY },
