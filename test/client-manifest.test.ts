@@ -259,6 +259,8 @@ test('the .vsix holds exactly the files that run (vsce ls)', () => {
   const expected = [
     'README.md',
     'client/language-configuration.json',
+    'docs/cli.md',
+    'docs/dialect.md',
     'client/media/preview.js',
     'l10n/bundle.l10n.zh-cn.json',
     'out/export.cjs',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CompletionList, Hover, Location, WorkspaceEdit, DocumentSymbol, CodeAction, TextEdit, InlayHint, FoldingRange } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../server/src/engine/index.ts';
 import { LspClient } from './lsp-client.ts';
@@ -62,6 +63,12 @@ test('diagnostics arrive for the opened document, with the engine’s codes and 
   const at = line.indexOf('财政厅');
   assert.deepEqual(d.diagnostics[0]!.range, { start: pos(14, at), end: pos(14, at + 3) });
   assert.equal(d.diagnostics[0]!.source, 'fenjie');
+  // The code links to its section of the reference the package ships (docs/ beside out/).
+  const href = d.diagnostics[0]!.codeDescription?.href ?? '';
+  const m = /^(file:\/\/.*\/docs\/dialect\.md)#L(\d+)$/.exec(href);
+  assert.ok(m, `codeDescription.href: ${href}`);
+  const docLines = fs.readFileSync(fileURLToPath(m[1]!), 'utf8').split(/\r?\n/);
+  assert.equal(docLines[Number(m[2]) - 1], '### unknown-unit');
 });
 
 test('edits are checked again; results of older versions are not published after newer ones', async () => {

@@ -1,4 +1,5 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { ruleDocsLinks } from '../host/docs.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -8,7 +9,7 @@ import { startServer } from './server.ts';
  */
 export function runServer(): void {
   const connection = createConnection(ProposedFeatures.all);
-  startServer(connection);
+  startServer(connection, { ruleDocs: ruleDocsLinks(__dirname) });
   connection.listen();
 }
 

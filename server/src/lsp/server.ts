@@ -53,7 +53,12 @@ export const TRIGGER_CHARACTERS = ['：', ':', '、', '，', ',', '；', ';'];
  * with a message in Chinese. Before `initialize`, requests get ServerNotInitialized (-32002)
  * and notifications are dropped, as the protocol asks.
  */
-export function startServer(connection: Connection): Store {
+export interface ServerOptions {
+  /** Each code's link to its section of the rule reference (host/docs.ts). */
+  ruleDocs?: ReadonlyMap<string, string>;
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): Store {
   const store = new Store();
   const documents = new Map<string, TextDocument>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -128,12 +133,12 @@ export function startServer(connection: Connection): Store {
     const doc = store.fresh(uri);
     const td = documents.get(uri);
     if (!doc || !td || doc.version !== td.version) return;
-    const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, uri, (p) => store.uriOf(p)));
+    const diagnostics = doc.analysis.diagnostics.map((d) => toLspDiagnostic(d, uri, (p) => store.uriOf(p), options.ruleDocs));
     void connection.sendDiagnostics({ uri, version: doc.version ?? undefined, diagnostics });
     const dir = doc.analysis.directoryFindings;
     if (dir) {
       const dirUri = store.uriOf(dir.file);
-      void connection.sendDiagnostics({ uri: dirUri, diagnostics: dir.diagnostics.map((d) => toLspDiagnostic(d, dirUri, (p) => store.uriOf(p))) });
+      void connection.sendDiagnostics({ uri: dirUri, diagnostics: dir.diagnostics.map((d) => toLspDiagnostic(d, dirUri, (p) => store.uriOf(p), options.ruleDocs)) });
     }
     const status: StatusParams = {
       uri,

@@ -10,8 +10,11 @@ export interface DiagnosticData {
   facts?: Record<string, unknown>;
 }
 
-/** An engine diagnostic as LSP has it; related locations in the same document get `uri`. */
-export function toLspDiagnostic(d: Diagnostic, uri: string, uriOf: (path: string) => string): LspDiagnostic {
+/**
+ * An engine diagnostic as LSP has it; related locations in the same document get `uri`, and
+ * the code its link to the rule's section of the reference when `docs` has one.
+ */
+export function toLspDiagnostic(d: Diagnostic, uri: string, uriOf: (path: string) => string, docs?: ReadonlyMap<string, string>): LspDiagnostic {
   const out: LspDiagnostic = {
     range: d.range,
     severity: SEVERITY[d.severity],
@@ -20,6 +23,8 @@ export function toLspDiagnostic(d: Diagnostic, uri: string, uriOf: (path: string
     message: d.message,
     data: { fixes: d.fixes, facts: d.data } satisfies DiagnosticData,
   };
+  const href = docs?.get(d.code);
+  if (href) out.codeDescription = { href };
   if (d.related?.length) {
     out.relatedInformation = d.related.map((r) => ({ location: { uri: r.file ? uriOf(r.file) : uri, range: r.range }, message: r.message }));
   }
