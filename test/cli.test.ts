@@ -401,3 +401,29 @@ test('check --fix lists each change as file:line: before → after; --dry-run li
   assert.equal(alone.code, 2);
   assert.match(alone.err, /--dry-run 只能与 --fix 一起使用/);
 });
+
+test('fenjie rules lists every code a user can see, in text and in JSON', () => {
+  const json = fenjie(['rules', '--format', 'json']);
+  assert.equal(json.code, 0, json.err);
+  const rows = JSON.parse(json.out) as { code: string; severity: string; description: string; fix: string; canDisable: boolean; docs: string }[];
+  const codes = rows.map((r) => r.code);
+  for (const c of ['missing-lead', 'numbering', 'halfwidth-punctuation', 'duplicate-field', 'front-matter', 'directory', 'document']) assert.ok(codes.includes(c), c);
+  const docs = fs.readFileSync(path.join(ROOT, 'docs', 'dialect.md'), 'utf8');
+  for (const r of rows) {
+    assert.match(r.severity, /^(error|warning|information)$/);
+    assert.match(r.description, /[\u4e00-\u9fff]/);
+    assert.match(r.fix, /^(safe|offered|none)$/);
+    assert.equal(r.docs, `docs/dialect.md#${r.code}`);
+    assert.ok(docs.includes(`\n### ${r.code}\n`), `docs/dialect.md has no section for ${r.code}`);
+  }
+  assert.equal(rows.find((r) => r.code === 'numbering')?.fix, 'safe');
+  assert.equal(rows.find((r) => r.code === 'document')?.canDisable, false);
+  const text = fenjie(['rules']);
+  assert.equal(text.code, 0);
+  for (const c of codes) assert.match(text.out, new RegExp(`^${c}  `, 'm'));
+  assert.match(text.out, /^numbering {2}警告 {2}可自动修正（改为应有的编号）$/m);
+  assert.match(text.err, new RegExp(`共 ${codes.length} 项`));
+  const bad = fenjie(['rules', '--format', 'xml']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--format 只能是 text 或 json/);
+});

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { analyze, checkModel, documentView, fixAll, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
+import { analyze, checkModel, CODES, documentView, fixAll, RULE_DOCS, ruleAnchor, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, readDocumentStamped, UserError, writeDocument, writeFileAtomic } from './files.ts';
 import { EXPORT_FORMATS, SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
@@ -60,6 +60,8 @@ const HELP = `fenjie ${VERSION} —— 任务分解表（.fj.md）的检查与�
       json 为文档内容的数据。不加 -o 时，html、docx、xlsx 保存在文档旁边（通知.fj.md → 通知.docx），
       json 输出到屏幕。源文档不会被覆盖。
       --by-unit  按单位导出：每个单位一节（Excel 为一个工作表），列出它牵头和参与的任务
+  fenjie rules [--format text|json]
+      列出检查给出的全部代码：级别、何时出现、能否自动修正、能否关闭，以及说明所在的章节。
   fenjie lsp --stdio
       以语言服务器方式运行（供 Neovim、Emacs 等编辑器的 LSP 客户端使用）。
   fenjie --help | --version
@@ -82,6 +84,8 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         return check(rest, io);
       case 'export':
         return await exportCommand(rest, io);
+      case 'rules':
+        return rules(rest, io);
       case 'lsp':
         return lsp(rest);
       case '--version':
@@ -95,7 +99,7 @@ export async function main(argv: string[], io: Output = stdio): Promise<number> 
         io.out(HELP);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`fenjie：未知的命令“${command}”。可用的命令：check、export。运行 fenjie --help 查看用法。\n`);
+        io.err(`fenjie：未知的命令“${command}”。可用的命令：check、export、rules、lsp。运行 fenjie --help 查看用法。\n`);
         return 2;
     }
   } catch (e) {
@@ -222,6 +226,38 @@ function check(args: string[], io: Output): number {
   }
   if (ioTrouble) return 2;
   return errors > 0 ? 1 : 0;
+}
+
+const FIX_ZH = { safe: '可自动修正', offered: '编辑器中可选用修正', none: '不能自动修正' } as const;
+
+/** `fenjie rules`: every code a user can see, from the registry, with its link to the reference. */
+function rules(args: string[], io: Output): number {
+  const { values, positionals } = parse(args, { format: { type: 'string', default: 'text' } });
+  const format = values['format'];
+  if (format !== 'text' && format !== 'json') throw new UserError(`--format 只能是 text 或 json，而不是“${String(format)}”。`);
+  if (positionals.length) throw new UserError(`fenjie rules 不接受路径或其他参数（“${positionals[0]}”）。`);
+  if (format === 'json') {
+    const rows = CODES.map((c) => ({
+      code: c.code,
+      severity: c.severity,
+      ...(c.alsoSeverity ? { alsoSeverity: c.alsoSeverity } : {}),
+      description: c.description,
+      fix: c.fix,
+      ...(c.fixNote ? { fixNote: c.fixNote } : {}),
+      canDisable: c.canDisable !== false,
+      rule: 'examples' in c,
+      docs: `${RULE_DOCS}#${ruleAnchor(c.code)}`,
+    }));
+    io.out(JSON.stringify(rows, null, 2) + '\n');
+    return 0;
+  }
+  for (const c of CODES) {
+    const level = [c.severity, ...(c.alsoSeverity ?? [])].map((s) => SEVERITY_ZH[s]).join('或');
+    const fix = FIX_ZH[c.fix] + (c.fixNote ? `（${c.fixNote}）` : '');
+    io.out(`${c.code}  ${level}  ${fix}${c.canDisable === false ? '  不能关闭' : ''}\n    ${c.description}。\n    说明：${RULE_DOCS}#${ruleAnchor(c.code)}\n`);
+  }
+  io.err(`共 ${CODES.length} 项。\n`);
+  return 0;
 }
 
 /**
