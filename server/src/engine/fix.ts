@@ -1,4 +1,5 @@
 import type { Analysis } from './analyze.ts';
+import { codeInfo } from './rules/index.ts';
 import { buildModel, type Breakdown, type DocumentModel, type Task } from './model.ts';
 import type { PieceCache } from './segment.ts';
 import { applySpans, LineIndex } from './text.ts';
@@ -31,7 +32,7 @@ export type EditCheck = { ok: true; text: string; model: DocumentModel } | { ok:
 
 /** The intent of an engine fix, by the code of its finding. */
 export function fixIntent(code: DiagnosticCode): EditIntent {
-  return code === 'halfwidth-punctuation' ? { newFields: true } : {};
+  return codeInfo(code)?.fixMakesFields ? { newFields: true } : {};
 }
 
 /** A fix's edits as offsets of the text whose lines are `lines`. */

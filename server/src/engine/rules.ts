@@ -13,6 +13,7 @@ export const halfwidthPunctuation: Rule = {
   description: '中文之间使用了半角标点 , ; : ( )',
   fix: 'safe',
   fixNote: '改为全角',
+  fixMakesFields: true,
   examples: {
     ok: [
       { text: '1. 编制完善权责清单，按季度更新。（牵头单位：市财政局，完成时限：12月底前）\n' },

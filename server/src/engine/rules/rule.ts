@@ -40,6 +40,11 @@ export interface CodeInfo {
   fix: 'safe' | 'offered' | 'none';
   /** Chinese, a few words: what the fix does or when there is one (the docs' table). */
   fixNote?: string;
+  /**
+   * Its fix may turn text into a field (`牵头单位:` → `牵头单位：`): the re-parse check of
+   * fix.ts then lets fields appear, and still refuses a lost task.
+   */
+  fixMakesFields?: boolean;
   /** False for findings a user cannot turn off (a file that cannot be read). Default true. */
   canDisable?: boolean;
 }
