@@ -6,16 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CODES, RULE_DOCS, ruleAnchor, type CodeInfo, type Rule, type RuleExample } from '../server/src/engine/index.ts';
+import { CODES, levelsZh, RULE_DOCS, ruleAnchor, type CodeInfo, type Rule, type RuleExample } from '../server/src/engine/index.ts';
 
 export const RULES_BEGIN = '<!-- fenjie:rules 以下由 npm run gen:docs 按 server/src/engine/rules/ 中的规则文件生成，请勿手工修改 -->';
 export const RULES_END = '<!-- /fenjie:rules -->';
 
-const SEVERITY_ZH: Record<CodeInfo['severity'], string> = { error: '错误', warning: '警告', information: '提示' };
-
-function severity(c: CodeInfo): string {
-  return [c.severity, ...(c.alsoSeverity ?? [])].map((s) => SEVERITY_ZH[s]).join('或');
-}
+const severity = levelsZh;
 
 function fix(c: CodeInfo): string {
   if (c.fix === 'safe') return c.fixNote ? `是：${c.fixNote}` : '是';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { analyze, checkModel, CODES, documentView, fixAll, RULE_DOCS, ruleAnchor, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
+import { analyze, checkModel, CODES, documentView, fixAll, levelsZh, SEVERITY_ZH, RULE_DOCS, ruleAnchor, toJson, unitSections, type Diagnostic } from '../engine/index.ts';
 import { collectDocuments, nodeHost, readDocument, readDocumentStamped, UserError, writeDocument, writeFileAtomic } from './files.ts';
 import { EXPORT_FORMATS, SERVER_NODE_FLAGS } from '../protocol.ts';
 import { spawn } from 'node:child_process';
@@ -69,7 +69,6 @@ const HELP = `fenjie ${VERSION} —— 任务分解表（.fj.md）的检查与�
 退出码：0 没有错误；1 有错误；2 用法或文件读写问题。
 `;
 
-const SEVERITY_ZH: Record<Diagnostic['severity'], string> = { error: '错误', warning: '警告', information: '提示' };
 
 export async function main(argv: string[], io: Output = stdio): Promise<number> {
   if (io === stdio && !guarded) {
@@ -252,7 +251,7 @@ function rules(args: string[], io: Output): number {
     return 0;
   }
   for (const c of CODES) {
-    const level = [c.severity, ...(c.alsoSeverity ?? [])].map((s) => SEVERITY_ZH[s]).join('或');
+    const level = levelsZh(c);
     const fix = FIX_ZH[c.fix] + (c.fixNote ? `（${c.fixNote}）` : '');
     io.out(`${c.code}  ${level}  ${fix}${c.canDisable === false ? '  不能关闭' : ''}\n    ${c.description}。\n    说明：${RULE_DOCS}#${ruleAnchor(c.code)}\n`);
   }

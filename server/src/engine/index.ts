@@ -11,7 +11,7 @@ export type { DocumentModel, Task, Breakdown, Category, UnitRef, FieldOccurrence
 export { Directory, DIRECTORY_FILE, DOCUMENT_SUFFIX } from './directory.ts';
 export type { DirectoryUnit, DirectoryCollective, DirectoryHit } from './directory.ts';
 export { linkModel } from './link.ts';
-export { RULES, CODES, OTHER_CODES, codeInfo, ruleAnchor, RULE_DOCS } from './rules/index.ts';
+export { RULES, CODES, OTHER_CODES, SEVERITY_ZH, levelsZh, codeInfo, ruleAnchor, RULE_DOCS } from './rules/index.ts';
 export type { CodeInfo, Rule, RuleContext, RuleExample } from './rules/index.ts';
 export { LineIndex, applyEdits, applySpans } from './text.ts';
 export { FIELD_LABEL, FIELD_NAMES, FIELD_ORDER } from './fields.ts';

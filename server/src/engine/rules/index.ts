@@ -66,6 +66,14 @@ export const OTHER_CODES: readonly CodeInfo[] = [
   },
 ];
 
+/** The levels as the user reads them (CLI output, `fenjie rules`, the docs' rule table). */
+export const SEVERITY_ZH: Record<CodeInfo['severity'], string> = { error: '错误', warning: '警告', information: '提示' };
+
+/** A code's level in Chinese, with the other levels some of its findings take: 错误或警告. */
+export function levelsZh(c: CodeInfo): string {
+  return [c.severity, ...(c.alsoSeverity ?? [])].map((s) => SEVERITY_ZH[s]).join('或');
+}
+
 /** Every code a user can see, rules first. */
 export const CODES: readonly CodeInfo[] = [...RULES, ...OTHER_CODES];
 
